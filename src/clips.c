@@ -1,0 +1,119 @@
+#include <errno.h>
+
+#include "clips.h"
+#include "log.h"
+
+struct entry {
+        char *text;
+        struct clip *clip;
+        struct entry *next;
+};
+
+struct clips {
+        struct speech *speech;
+        struct entry **buckets;
+        size_t n_buckets;
+        size_t n_entries;
+};
+
+static uint64_t hash(const char *s) {
+        uint64_t h = 14695981039346656037ull; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (unsigned char) *s) * 1099511628211ull;
+        return h;
+}
+
+int clips_new(struct speech *speech, struct clips **ret) {
+        struct clips *c = calloc(1, sizeof *c);
+        if (!c)
+                return -ENOMEM;
+        c->speech = speech;
+        c->n_buckets = 256;
+        c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
+        if (!c->buckets) {
+                free(c);
+                return -ENOMEM;
+        }
+        *ret = c;
+        return 0;
+}
+
+void clips_free(struct clips *c) {
+        if (!c)
+                return;
+        for (size_t i = 0; i < c->n_buckets; i++)
+                for (struct entry *e = c->buckets[i], *next; e; e = next) {
+                        next = e->next;
+                        free(e->text);
+                        clip_free(e->clip);
+                        free(e);
+                }
+        free(c->buckets);
+        free(c);
+}
+
+static void grow(struct clips *c) {
+        size_t n = c->n_buckets * 2;
+        struct entry **b = calloc(n, sizeof *b);
+        if (!b)
+                return; /* a fuller table is slower, not wrong */
+        for (size_t i = 0; i < c->n_buckets; i++)
+                for (struct entry *e = c->buckets[i], *next; e; e = next) {
+                        next = e->next;
+                        size_t k = hash(e->text) % n;
+                        e->next = b[k];
+                        b[k] = e;
+                }
+        free(c->buckets);
+        c->buckets = b;
+        c->n_buckets = n;
+}
+
+int clips_get(struct clips *c, const char *text, const struct clip **ret) {
+        size_t k = hash(text) % c->n_buckets;
+        struct entry *e;
+        int r;
+
+        for (e = c->buckets[k]; e; e = e->next)
+                if (streq(e->text, text)) {
+                        *ret = e->clip;
+                        return 0;
+                }
+
+        e = calloc(1, sizeof *e);
+        if (!e || !(e->text = strdup(text))) {
+                free(e);
+                return -ENOMEM;
+        }
+        r = speech_synthesize(c->speech, text, &e->clip);
+        if (r < 0) {
+                free(e->text);
+                free(e);
+                return r == -ENODATA ? log_error_errno(r, "Nothing audible in \"%s\": give it words.", text)
+                                     : log_error_errno(r, "Failed to synthesize \"%s\": %m", text);
+        }
+        e->next = c->buckets[k];
+        c->buckets[k] = e;
+        if (++c->n_entries > c->n_buckets)
+                grow(c);
+        *ret = e->clip;
+        return 0;
+}
+
+size_t clips_count(const struct clips *c) {
+        return c->n_entries;
+}
+
+unsigned clips_sample_rate(const struct clips *c) {
+        return speech_sample_rate(c->speech);
+}
+
+int clips_duration(void *userdata, const char *text, usec_t *ret) {
+        struct clips *c = userdata;
+        const struct clip *clip;
+        int r = clips_get(c, text, &clip);
+        if (r < 0)
+                return r;
+        *ret = usec_from_samples(clip->n_samples, clips_sample_rate(c));
+        return 0;
+}

@@ -1,0 +1,19 @@
+/* The clip cache: every distinct phrase is synthesized once and kept. */
+#pragma once
+
+#include "speech.h"
+
+struct clips;
+
+int clips_new(struct speech *speech, struct clips **ret);
+void clips_free(struct clips *c);
+DEFINE_POINTER_CLEANUP(struct clips, clips_free)
+
+/* The clip for text, synthesized on first use. It lives as long as the cache. */
+int clips_get(struct clips *c, const char *text, const struct clip **ret);
+
+size_t clips_count(const struct clips *c);
+unsigned clips_sample_rate(const struct clips *c);
+
+/* A phrase_duration_fn over the cache: userdata is the struct clips. */
+int clips_duration(void *userdata, const char *text, usec_t *ret);

@@ -1,0 +1,351 @@
+/* tiptoed: a voice coach for a morning foot routine. This file is the command line:
+ * it parses flags, loads what they name and hands it to the pipeline
+ * routine -> plan -> clips -> mix -> output. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "clips.h"
+#include "log.h"
+#include "mix.h"
+#include "paths.h"
+#include "plan.h"
+#include "settings.h"
+#include "wav.h"
+
+enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK };
+
+static struct {
+        enum action action;
+        const char *config;
+        const char *render_path;
+        int level; /* -1: from the settings */
+} arg = { .level = -1 };
+
+static void help(void) {
+        printf("Usage: tiptoed [OPTIONS] ACTION\n"
+               "A voice coach for a daily foot routine.\n\n"
+               "Actions:\n"
+               "      --plan [ROUTINE]          print the routine's timeline of spoken cues\n"
+               "      --render FILE.wav [ROUTINE]\n"
+               "                                speak the whole routine into a WAV file\n"
+               "      --check-config [FILE...]  check the settings, routines and voices\n\n"
+               "Options:\n"
+               "  -c, --config FILE             read settings from FILE\n"
+               "  -l, --level LEVEL             easy, normal or hard\n"
+               "  -v, --verbose                 log more\n"
+               "  -h, --help                    show this help\n"
+               "      --version                 show the version\n\n"
+               "ROUTINE is a routine id (a file name in the routine directory, without .conf)\n"
+               "or the path of a routine file. Default: the settings' routine.\n");
+}
+
+_printf_(1, 2) static int usage_error(const char *format, ...) {
+        va_list ap;
+
+        fputs("tiptoed: ", stderr);
+        va_start(ap, format);
+        vfprintf(stderr, format, ap);
+        va_end(ap);
+        fputs("\nTry 'tiptoed --help'.\n", stderr);
+        return EXIT_USAGE;
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION };
+        static const struct option options[] = {
+                { "plan", no_argument, NULL, ARG_PLAN },
+                { "render", required_argument, NULL, ARG_RENDER },
+                { "check-config", no_argument, NULL, ARG_CHECK },
+                { "config", required_argument, NULL, 'c' },
+                { "level", required_argument, NULL, 'l' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "c:l:vh", options, NULL)) >= 0) {
+                enum action a = ACTION_NONE;
+                switch (c) {
+                case ARG_PLAN:
+                        a = ACTION_PLAN;
+                        break;
+                case ARG_RENDER:
+                        a = ACTION_RENDER;
+                        arg.render_path = optarg;
+                        break;
+                case ARG_CHECK:
+                        a = ACTION_CHECK;
+                        break;
+                case 'c':
+                        arg.config = optarg;
+                        break;
+                case 'l':
+                        arg.level = level_from_string(optarg);
+                        if (arg.level < 0)
+                                return usage_error("unknown level '%s': use easy, normal or hard.", optarg);
+                        break;
+                case 'v':
+                        log_max_level = LOG_DEBUG;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("tiptoed " PACKAGE_VERSION "\n");
+                        return 0;
+                default:
+                        return EXIT_USAGE; /* getopt said what */
+                }
+                if (a != ACTION_NONE) {
+                        if (arg.action != ACTION_NONE && arg.action != a)
+                                return usage_error("%s: give one action at a time.", argv[optind - 1]);
+                        arg.action = a;
+                }
+        }
+        if (arg.action == ACTION_NONE)
+                return usage_error("no action given: use --plan, --render or --check-config.");
+        if (arg.action != ACTION_CHECK && argc - optind > 1)
+                return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
+        return -1; /* go on */
+}
+
+/* Config problems exit 78 with FILE:LINE on stderr. */
+static int config_error(const struct conf_error *err) {
+        fprintf(stderr, "%s\n", err->text);
+        return EXIT_CONFIG;
+}
+
+static int load_settings(struct settings **ret) {
+        _cleanup_free_ char *path = NULL;
+        struct conf_error err;
+        int r;
+
+        if (arg.config)
+                path = strdup(arg.config);
+        else if ((r = paths_find_settings(&path)) < 0)
+                return log_error_errno(r, "Failed to look for a settings file: %m"), EXIT_SOFTWARE;
+
+        r = path ? settings_load(path, ret, &err) : settings_new_default(ret);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        if (r < 0)
+                return config_error(&err);
+        if (arg.level >= 0)
+                (*ret)->level = arg.level;
+        log_debug("settings: %s", path ?: "built-in defaults");
+        return 0;
+}
+
+static int load_routine(const struct settings *s, const char *name, struct routine **ret) {
+        _cleanup_free_ char *path = NULL;
+        struct conf_error err;
+        int r = paths_find_routine(s, name, &path);
+
+        if (r == -ENOENT) {
+                fprintf(stderr, "tiptoed: no routine '%s' in %s%s%s.\n"
+                        "Name a routine file there without .conf, or give the path of a routine file.\n",
+                        name, s->routine_dir ?: "", s->routine_dir ? " or " : "", paths_routines_dir());
+                return EXIT_NOINPUT;
+        }
+        if (r < 0)
+                return log_oom(), EXIT_SOFTWARE;
+        r = routine_load(path, ret, &err);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        return r < 0 ? config_error(&err) : 0;
+}
+
+static int load_voice(const struct settings *s, struct voice **ret) {
+        _cleanup_free_ char *path = NULL;
+        struct conf_error err;
+        int r = paths_find_voice(s->language, &path);
+
+        if (r == -ENOENT) {
+                fprintf(stderr, "%s: voice.language is \"%s\", but there is no voice file for it: "
+                        "add voices/%s.conf or pick an existing voice.\n",
+                        s->path ?: "built-in settings", s->language, s->language);
+                return EXIT_CONFIG;
+        }
+        if (r < 0)
+                return log_oom(), EXIT_SOFTWARE;
+        r = voice_load(path, ret, &err);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        return r < 0 ? config_error(&err) : 0;
+}
+
+static void print_seconds(FILE *f, usec_t t) {
+        usec_t ms = (t + 500) / 1000;
+        fprintf(f, "%" PRIu64 ".%03u", ms / 1000, (unsigned) (ms % 1000));
+}
+
+static void print_plan(const struct plan *p) {
+        for (size_t i = 0; i < p->n_cues; i++) {
+                const struct cue *c = &p->cues[i];
+                if (c->room > 0) {
+                        printf("# made room: the next cue waits ");
+                        print_seconds(stdout, c->room);
+                        printf(" s past its beat so the speech before it is not cut\n");
+                }
+                print_seconds(stdout, c->start);
+                putchar('\t');
+                print_seconds(stdout, c->duration);
+                printf("\t%s\t%s\n", cue_kind_to_string(c->kind), c->text);
+        }
+        printf("# total ");
+        print_seconds(stdout, p->total);
+        printf(" s (%02u:%02u)\n", (unsigned) (p->total / USEC_PER_SEC / 60),
+               (unsigned) (p->total / USEC_PER_SEC % 60));
+}
+
+static int render(const struct track *t, const char *path) {
+        struct wav_writer *w;
+        int16_t block[4096];
+        size_t hint = 0;
+        int r = wav_writer_open(path, t->rate, &w);
+
+        if (r < 0) {
+                log_error_errno(r, "Cannot create %s: %m", path);
+                return EXIT_CANTCREAT;
+        }
+        for (uint64_t pos = 0; pos < t->length && r >= 0; pos += ELEMENTSOF(block)) {
+                size_t n = MIN(ELEMENTSOF(block), t->length - pos);
+                mix_fill(t, pos, block, n, &hint);
+                r = wav_writer_write(w, block, n);
+        }
+        int k = wav_writer_close(w);
+        if (r >= 0)
+                r = k;
+        if (r < 0) {
+                log_error_errno(r, "Failed to write %s: %m", path);
+                return EXIT_IOERR;
+        }
+        return 0;
+}
+
+/* Plans (and with --render renders) the routine named on the command line. */
+static int run_routine(const struct settings *s, const char *name) {
+        _cleanup_(routine_freep) struct routine *routine = NULL;
+        _cleanup_(voice_freep) struct voice *voice = NULL;
+        _cleanup_(speech_freep) struct speech *speech = NULL;
+        _cleanup_(clips_freep) struct clips *clips = NULL;
+        _cleanup_(plan_freep) struct plan *plan = NULL;
+        _cleanup_(track_freep) struct track *track = NULL;
+        int r;
+
+        r = load_routine(s, name, &routine);
+        if (r != 0)
+                return r;
+        r = load_voice(s, &voice);
+        if (r != 0)
+                return r;
+        r = speech_new(voice, &speech);
+        if (r < 0)
+                return EXIT_UNAVAILABLE;
+        r = clips_new(speech, &clips);
+        if (r < 0)
+                return log_oom(), EXIT_SOFTWARE;
+        r = plan_build(routine, s->level, voice, clips_duration, clips, &plan);
+        if (r < 0)
+                return r == -ENOMEM ? (log_oom(), EXIT_SOFTWARE) : EXIT_CONFIG;
+
+        if (arg.action == ACTION_PLAN) {
+                print_plan(plan);
+                return 0;
+        }
+        r = track_build(plan, clips, &track);
+        if (r < 0)
+                return EXIT_SOFTWARE;
+        r = render(track, arg.render_path);
+        if (r == 0)
+                log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.",
+                         arg.render_path, plan->n_cues, clips_count(clips), track->length, track->rate);
+        return r;
+}
+
+/* What a file holds, from its top-level settings. */
+static int check_file(const char *path) {
+        struct conf_error err;
+        config_t c;
+        bool routine, voice;
+        int r;
+
+        config_init(&c);
+        r = conf_read_file(&c, path, &err);
+        routine = config_lookup(&c, "exercises") != NULL;
+        voice = config_lookup(&c, "phrases") != NULL;
+        config_destroy(&c);
+        if (r < 0)
+                return config_error(&err);
+
+        if (routine) {
+                _cleanup_(routine_freep) struct routine *rt = NULL;
+                r = routine_load(path, &rt, &err);
+                if (r >= 0)
+                        printf("%s: ok, routine \"%s\" with %zu exercises\n", path, rt->title, rt->n_exercises);
+        } else if (voice) {
+                _cleanup_(voice_freep) struct voice *v = NULL;
+                r = voice_load(path, &v, &err);
+                if (r >= 0)
+                        printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", path, v->language, v->espeak_voice);
+        } else {
+                _cleanup_(settings_freep) struct settings *s = NULL;
+                r = settings_load(path, &s, &err);
+                if (r >= 0)
+                        printf("%s: ok, settings (routine %s, level %s, language %s)\n", path, s->routine,
+                               level_to_string(s->level), s->language);
+        }
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        return r < 0 ? config_error(&err) : 0;
+}
+
+/* Without files: the active settings and the routine and voice they use. */
+static int check_active(const struct settings *s) {
+        _cleanup_(routine_freep) struct routine *routine = NULL;
+        _cleanup_(voice_freep) struct voice *voice = NULL;
+        int r;
+
+        printf("%s: ok, settings (routine %s, level %s, language %s)\n", s->path ?: "built-in settings",
+               s->routine, level_to_string(s->level), s->language);
+        r = load_routine(s, s->routine, &routine);
+        if (r != 0)
+                return r == EXIT_NOINPUT ? EXIT_CONFIG : r;
+        printf("%s: ok, routine \"%s\" with %zu exercises\n", routine->path, routine->title,
+               routine->n_exercises);
+        r = load_voice(s, &voice);
+        if (r != 0)
+                return r;
+        printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", voice->path, voice->language, voice->espeak_voice);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_(settings_freep) struct settings *settings = NULL;
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r >= 0)
+                return r;
+
+        if (arg.action == ACTION_CHECK && optind < argc) {
+                int worst = 0;
+                for (int i = optind; i < argc; i++) {
+                        r = check_file(argv[i]);
+                        worst = MAX(worst, r);
+                }
+                return worst;
+        }
+
+        r = load_settings(&settings);
+        if (r != 0)
+                return r;
+        if (arg.action == ACTION_CHECK)
+                return check_active(settings);
+        return run_routine(settings, optind < argc ? argv[optind] : settings->routine);
+}

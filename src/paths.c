@@ -1,0 +1,85 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+/* True when this executable lives in the build tree it was built in. */
+bool paths_uninstalled(void) {
+        static int cached = -1;
+        char exe[PATH_MAX], build[PATH_MAX];
+
+        if (cached >= 0)
+                return cached;
+        cached = 0;
+        if (!realpath("/proc/self/exe", exe) || !realpath(ABS_TOP_BUILDDIR, build))
+                return false;
+        size_t n = strlen(build);
+        cached = strncmp(exe, build, n) == 0 && exe[n] == '/';
+        return cached;
+}
+
+static const char *data_dir(const char *uninstalled, const char *installed) {
+        return paths_uninstalled() ? uninstalled : installed;
+}
+
+const char *paths_routines_dir(void) {
+        return data_dir(ABS_TOP_SRCDIR "/config/routines", PKGDATADIR "/routines");
+}
+
+static int existing(char *path, char **ret) {
+        if (!path)
+                return -ENOMEM;
+        if (access(path, F_OK) < 0) {
+                free(path);
+                return -ENOENT;
+        }
+        *ret = path;
+        return 0;
+}
+
+static char *join(const char *dir, const char *name, const char *suffix) {
+        char *p;
+        return asprintf(&p, "%s/%s%s", dir, name, suffix) < 0 ? NULL : p;
+}
+
+int paths_find_settings(char **ret) {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        char *p = NULL;
+        int r;
+
+        *ret = NULL;
+        if (paths_uninstalled())
+                return existing(join(ABS_TOP_SRCDIR, "config/tiptoed.conf", ""), ret) == -ENOMEM ? -ENOMEM : 0;
+
+        if (xdg && *xdg == '/')
+                p = join(xdg, "tiptoed/tiptoed.conf", "");
+        else if (home && *home == '/')
+                p = join(home, ".config/tiptoed/tiptoed.conf", "");
+        if (p) {
+                r = existing(p, ret);
+                if (r != -ENOENT)
+                        return r;
+        }
+        r = existing(join(SYSCONFDIR, "tiptoed/tiptoed.conf", ""), ret);
+        return r == -ENOENT ? 0 : r;
+}
+
+int paths_find_routine(const struct settings *s, const char *name, char **ret) {
+        int r;
+
+        if (strchr(name, '/') || (strlen(name) > 5 && streq(name + strlen(name) - 5, ".conf")))
+                return existing(strdup(name), ret);
+
+        if (s->routine_dir) {
+                r = existing(join(s->routine_dir, name, ".conf"), ret);
+                if (r != -ENOENT)
+                        return r;
+        }
+        return existing(join(paths_routines_dir(), name, ".conf"), ret);
+}
+
+int paths_find_voice(const char *language, char **ret) {
+        return existing(join(data_dir(ABS_TOP_SRCDIR "/voices", PKGDATADIR "/voices"), language, ".conf"), ret);
+}

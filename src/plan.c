@@ -1,0 +1,376 @@
+#include <errno.h>
+#include <stdio.h>
+
+#include "plan.h"
+
+static const char *const cue_kind_names[_CUE_KIND_MAX] = {
+        [CUE_INTRO] = "intro",
+        [CUE_EXERCISE] = "exercise",
+        [CUE_PURPOSE] = "purpose",
+        [CUE_INSTRUCTION] = "instruction",
+        [CUE_SET] = "set",
+        [CUE_SWITCH] = "switch",
+        [CUE_SIDE] = "side",
+        [CUE_COUNT] = "count",
+        [CUE_HOLD] = "hold",
+        [CUE_PHASE] = "phase",
+        [CUE_HALFWAY] = "halfway",
+        [CUE_COUNTDOWN] = "countdown",
+        [CUE_REST] = "rest",
+        [CUE_NEXT] = "next",
+        [CUE_FINISH] = "finish",
+};
+
+const char *cue_kind_to_string(enum cue_kind k) {
+        return k < _CUE_KIND_MAX ? cue_kind_names[k] : NULL;
+}
+
+void plan_free(struct plan *p) {
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->n_cues; i++)
+                free(p->cues[i].text);
+        free(p->cues);
+        free(p);
+}
+
+struct planner {
+        struct plan *plan;
+        const struct voice *voice;
+        enum level level;
+        phrase_duration_fn duration;
+        void *userdata;
+        usec_t cursor; /* nothing may start before this: the end of the last speech or block */
+        usec_t signal; /* when set, the count that signals the hold about to be planned */
+        unsigned exercise, set, side, step;
+};
+
+/* Appends text (taking it) at the first instant at or after beat that is free. */
+static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat, usec_t *ret_start) {
+        struct plan *plan = p->plan;
+        usec_t duration;
+        int r;
+
+        if (!text)
+                return -ENOMEM;
+        r = p->duration(p->userdata, text, &duration);
+        if (r < 0) {
+                free(text);
+                return r;
+        }
+        if (plan->n_cues == plan->allocated) {
+                size_t n = MAX(plan->allocated * 2, (size_t) 256);
+                struct cue *c = realloc(plan->cues, n * sizeof *c);
+                if (!c) {
+                        free(text);
+                        return -ENOMEM;
+                }
+                plan->cues = c;
+                plan->allocated = n;
+        }
+
+        usec_t start = MAX(beat, p->cursor);
+        plan->cues[plan->n_cues++] = (struct cue){
+                .start = start,
+                .duration = duration,
+                .kind = kind,
+                .text = text,
+                .room = start - beat,
+                .exercise = p->exercise,
+                .set = p->set,
+                .side = p->side,
+                .step = p->step,
+        };
+        p->cursor = start + duration;
+        if (ret_start)
+                *ret_start = start;
+        return 0;
+}
+
+/* Speech that follows the previous speech after a breath. */
+static int say(struct planner *p, enum cue_kind kind, const char *text) {
+        usec_t gap = p->plan->n_cues ? usec_from_seconds(p->voice->gap) : 0;
+        return say_on(p, kind, strdup(text), p->cursor + gap, NULL);
+}
+
+static char *phrase_n(const struct planner *p, enum phrase ph, const char *name, unsigned n) {
+        char number[16], *text = NULL;
+        snprintf(number, sizeof number, "%u", n);
+        return voice_phrase(p->voice, ph, &text, name, number, NULL) < 0 ? NULL : text;
+}
+
+/* "3, 2, 1": each number starts exactly that many seconds before end. When speech
+ * runs into the countdown, the end moves later rather than cutting anything. */
+static int countdown(struct planner *p, usec_t end) {
+        end = MAX(end, p->cursor + 3 * USEC_PER_SEC);
+        for (unsigned n = 3; n >= 1; n--) {
+                int r = say_on(p, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n),
+                               end - n * USEC_PER_SEC, NULL);
+                if (r < 0)
+                        return r;
+        }
+        p->cursor = MAX(p->cursor, end);
+        return 0;
+}
+
+static unsigned resolve_count(const struct planner *p, struct range r) {
+        return (unsigned) range_resolve(r, p->level, true);
+}
+
+static usec_t resolve_seconds(const struct planner *p, struct range r) {
+        return usec_from_seconds(range_resolve(r, p->level, false));
+}
+
+static int plan_block(struct planner *p, const struct block *b, bool first);
+
+/* The instruction a block opens with: the explanation the first time, if it has one. */
+static const char *instruction(const struct block *b, bool first) {
+        return first && b->explain ? b->explain : b->say;
+}
+
+/* A hold starts as its cue starts: the cue is the signal to take the position.
+ * Holds long enough to count end with a countdown; shorter ones are ended by what
+ * is said next. */
+static int plan_hold(struct planner *p, const struct block *b, bool first) {
+        usec_t length = resolve_seconds(p, b->amount), start = p->signal ?: p->cursor;
+        const char *text = instruction(b, first);
+        int r;
+
+        p->signal = 0;
+        if (text) {
+                r = say_on(p, CUE_HOLD, strdup(text), p->cursor, &start);
+                if (r < 0)
+                        return r;
+        }
+        if (length >= 4 * USEC_PER_SEC)
+                return countdown(p, start + length);
+        p->cursor = MAX(p->cursor, start + length);
+        return 0;
+}
+
+static int plan_reps(struct planner *p, const struct block *b, bool first) {
+        unsigned reps = resolve_count(p, b->amount);
+        usec_t tempo = resolve_seconds(p, b->tempo);
+        const char *text = instruction(b, first);
+        int r;
+
+        if (text) {
+                r = say(p, CUE_INSTRUCTION, text);
+                if (r < 0)
+                        return r;
+        }
+        usec_t beat = p->cursor + usec_from_seconds(p->voice->ready);
+        for (unsigned n = 1; n <= reps; n++) {
+                usec_t start;
+                r = say_on(p, CUE_COUNT, phrase_n(p, PHRASE_COUNT, "n", n), beat, &start);
+                if (r < 0)
+                        return r;
+                /* The count is the signal for a repetition's first part. */
+                p->signal = b->n_each && b->each[0].kind == BLOCK_HOLD ? start : 0;
+                for (size_t i = 0; i < b->n_each; i++) {
+                        r = plan_block(p, &b->each[i], first && n == 1);
+                        if (r < 0)
+                                return r;
+                }
+                /* The next beat keeps the tempo from where this one really fell. */
+                beat = b->n_each ? p->cursor : start + tempo;
+        }
+        if (!b->n_each)
+                p->cursor = MAX(p->cursor, beat);
+        return 0;
+}
+
+static int plan_timed(struct planner *p, const struct block *b, bool first) {
+        usec_t length = resolve_seconds(p, b->amount);
+        const char *text = instruction(b, first);
+        int r;
+
+        usec_t start = p->cursor + usec_from_seconds(p->voice->gap);
+        if (text) {
+                r = say_on(p, CUE_PHASE, strdup(text), start, &start);
+                if (r < 0)
+                        return r;
+        }
+        if (length >= 10 * USEC_PER_SEC) {
+                r = say_on(p, CUE_HALFWAY, strdup(p->voice->phrases[PHRASE_HALFWAY]), start + length / 2, NULL);
+                if (r < 0)
+                        return r;
+        }
+        if (length >= 4 * USEC_PER_SEC)
+                return countdown(p, start + length);
+        p->cursor = MAX(p->cursor, start + length);
+        return 0;
+}
+
+/* Timed things (phases, rests, holds) begin as their cue begins: the cue is the
+ * signal to move. They end with a countdown when long enough to count. */
+static int plan_rest(struct planner *p, enum cue_kind kind, char *announcement, usec_t length) {
+        usec_t start;
+        int r = say_on(p, kind, announcement, p->cursor + usec_from_seconds(p->voice->gap), &start);
+        if (r < 0)
+                return r;
+        if (length >= 4 * USEC_PER_SEC)
+                return countdown(p, start + length);
+        p->cursor = MAX(p->cursor, start + length);
+        return 0;
+}
+
+static int plan_block(struct planner *p, const struct block *b, bool first) {
+        switch (b->kind) {
+        case BLOCK_SAY:
+                return instruction(b, first) ? say(p, CUE_INSTRUCTION, instruction(b, first)) : 0;
+        case BLOCK_REPS:
+                return plan_reps(p, b, first);
+        case BLOCK_HOLD:
+                return plan_hold(p, b, first);
+        case BLOCK_TIMED:
+                return plan_timed(p, b, first);
+        case BLOCK_REST:
+                return plan_rest(p, CUE_REST, strdup(instruction(b, first) ?: p->voice->phrases[PHRASE_REST]),
+                                 resolve_seconds(p, b->amount));
+        }
+        return -EINVAL;
+}
+
+static int plan_blocks(struct planner *p, const struct block *b, size_t n, bool first) {
+        for (size_t i = 0; i < n; i++) {
+                int r;
+                p->step++;
+                r = plan_block(p, &b[i], first);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* One set on one side: what is announced, then the blocks. */
+static int plan_set(struct planner *p, const struct exercise *e, unsigned set, unsigned sets,
+                    unsigned side, bool new_set, bool new_side, bool first) {
+        int r;
+
+        p->set = set;
+        p->side = side;
+        p->step++;
+        if (new_set && sets > 1) {
+                char n[16], total[16], *text = NULL;
+                snprintf(n, sizeof n, "%u", set + 1);
+                snprintf(total, sizeof total, "%u", sets);
+                r = voice_phrase(p->voice, PHRASE_SET, &text, "n", n, "total", total, NULL);
+                if (r < 0)
+                        return r;
+                r = say_on(p, CUE_SET, text, p->cursor + usec_from_seconds(p->voice->gap), NULL);
+                if (r < 0)
+                        return r;
+        }
+        if (new_side && e->n_sides > 0) {
+                if (!first) {
+                        r = say(p, CUE_SWITCH, e->switch_say ?: p->voice->phrases[PHRASE_SWITCH]);
+                        if (r < 0)
+                                return r;
+                }
+                r = say(p, CUE_SIDE, e->sides[side].name);
+                if (r < 0)
+                        return r;
+                if (e->sides[side].say && set == 0) {
+                        r = say(p, CUE_INSTRUCTION, e->sides[side].say);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return plan_blocks(p, e->blocks, e->n_blocks, first);
+}
+
+static int plan_exercise(struct planner *p, const struct exercise *e) {
+        unsigned sets = resolve_count(p, e->sets), sides = MAX(e->n_sides, (size_t) 1);
+        unsigned last_set = UINT32_MAX, last_side = UINT32_MAX, pairs = sets * sides;
+        bool first_between = true;
+        int r;
+
+        p->set = p->side = 0;
+        p->step++;
+        r = say(p, CUE_EXERCISE, e->name);
+        if (r < 0)
+                return r;
+        r = say(p, CUE_PURPOSE, e->purpose);
+        if (r < 0)
+                return r;
+        for (char **s = e->setup; s && *s; s++) {
+                r = say(p, CUE_INSTRUCTION, *s);
+                if (r < 0)
+                        return r;
+        }
+
+        for (unsigned i = 0; i < pairs; i++) {
+                bool each_set = e->switch_sides == SWITCH_EACH_SET;
+                unsigned set = each_set ? i / sides : i % sets;
+                unsigned side = each_set ? i % sides : i / sets;
+                unsigned next_set = i + 1 < pairs ? (each_set ? (i + 1) / sides : (i + 1) % sets) : set;
+
+                r = plan_set(p, e, set, sets, side, set != last_set, side != last_side, i == 0);
+                if (r < 0)
+                        return r;
+                last_set = set;
+                last_side = side;
+                if (next_set != set) {
+                        r = plan_blocks(p, e->between_sets, e->n_between_sets, first_between);
+                        first_between = false;
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+int plan_build(const struct routine *routine, enum level level, const struct voice *voice,
+               phrase_duration_fn duration, void *userdata, struct plan **ret) {
+        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
+        struct planner p = {
+                .plan = plan,
+                .voice = voice,
+                .level = level,
+                .duration = duration,
+                .userdata = userdata,
+        };
+        int r;
+
+        if (!plan)
+                return -ENOMEM;
+        if (routine->intro) {
+                r = say(&p, CUE_INTRO, routine->intro);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < routine->n_exercises; i++) {
+                p.exercise = i;
+                r = plan_exercise(&p, &routine->exercises[i]);
+                if (r < 0)
+                        return r;
+                if (i + 1 == routine->n_exercises)
+                        break;
+
+                char *next = NULL;
+                r = voice_phrase(voice, PHRASE_NEXT, &next, "name", routine->exercises[i + 1].name, NULL);
+                if (r < 0)
+                        return r;
+                p.step++;
+                r = plan_rest(&p, CUE_NEXT, next, usec_from_seconds(routine->between));
+                if (r < 0)
+                        return r;
+        }
+
+        char minutes[16], *finish = NULL;
+        snprintf(minutes, sizeof minutes, "%u", (unsigned) ((p.cursor + 30 * USEC_PER_SEC) / (60 * USEC_PER_SEC)));
+        r = voice_phrase(voice, PHRASE_FINISH, &finish, "minutes", minutes, NULL);
+        if (r < 0)
+                return r;
+        p.step++;
+        r = say_on(&p, CUE_FINISH, finish, p.cursor + usec_from_seconds(voice->gap), NULL);
+        if (r < 0)
+                return r;
+
+        plan->total = p.cursor;
+        plan->n_steps = p.step + 1;
+        *ret = plan;
+        plan = NULL;
+        return 0;
+}

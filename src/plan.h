@@ -1,0 +1,55 @@
+/* The planner: a routine, a level and a voice become an exact timeline of spoken cues.
+ * Pure: the only thing it learns from outside is how long each phrase takes to say. */
+#pragma once
+
+#include "routine.h"
+#include "voice.h"
+
+enum cue_kind {
+        CUE_INTRO,
+        CUE_EXERCISE,
+        CUE_PURPOSE,
+        CUE_INSTRUCTION,
+        CUE_SET,
+        CUE_SWITCH,
+        CUE_SIDE,
+        CUE_COUNT,
+        CUE_HOLD,
+        CUE_PHASE,
+        CUE_HALFWAY,
+        CUE_COUNTDOWN,
+        CUE_REST,
+        CUE_NEXT,
+        CUE_FINISH,
+        _CUE_KIND_MAX,
+};
+
+struct cue {
+        usec_t start;
+        usec_t duration;
+        enum cue_kind kind;
+        char *text;
+        usec_t room;       /* how much later than its beat the cue starts, so speech is not cut */
+        unsigned exercise; /* indices from 0 */
+        unsigned set;
+        unsigned side;
+        unsigned step;     /* a block, side, set or exercise boundary: where skipping lands */
+};
+
+struct plan {
+        struct cue *cues;
+        size_t n_cues;
+        size_t allocated;
+        usec_t total;
+        unsigned n_steps;
+};
+
+/* How long text takes to say, trimmed of leading and trailing silence. */
+typedef int (*phrase_duration_fn)(void *userdata, const char *text, usec_t *ret);
+
+int plan_build(const struct routine *routine, enum level level, const struct voice *voice,
+               phrase_duration_fn duration, void *userdata, struct plan **ret);
+void plan_free(struct plan *p);
+DEFINE_POINTER_CLEANUP(struct plan, plan_free)
+
+const char *cue_kind_to_string(enum cue_kind k);

@@ -1,0 +1,107 @@
+#include <errno.h>
+
+#include "settings.h"
+
+void settings_free(struct settings *s) {
+        if (!s)
+                return;
+        free(s->path);
+        free(s->routine);
+        free(s->routine_dir);
+        free(s->language);
+        free(s);
+}
+
+int settings_new_default(struct settings **ret) {
+        struct settings *s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        s->level = LEVEL_NORMAL;
+        s->routine = strdup("morning-feet");
+        s->language = strdup("en");
+        if (!s->routine || !s->language) {
+                settings_free(s);
+                return -ENOMEM;
+        }
+        *ret = s;
+        return 0;
+}
+
+static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", NULL };
+static const char *const voice_keys[] = { "language", NULL };
+static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
+
+/* A routine id is a file name without directory or ".conf". */
+static bool routine_id_valid(const char *id) {
+        return *id && !strchr(id, '/') && !(strlen(id) > 5 && streq(id + strlen(id) - 5, ".conf"));
+}
+
+int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
+        _cleanup_(settings_freep) struct settings *s = NULL;
+        const config_setting_t *root, *g;
+        config_t c;
+        int r, level;
+
+        r = settings_new_default(&s);
+        if (r < 0)
+                return r;
+        s->path = strdup(path);
+        if (!s->path)
+                return -ENOMEM;
+
+        config_init(&c);
+        r = conf_read_file(&c, path, err);
+        if (r < 0)
+                goto finish;
+        root = config_root_setting(&c);
+        r = conf_check_keys(root, settings_keys, err);
+        if (r < 0)
+                goto finish;
+
+        level = s->level;
+        r = conf_get_choice(root, "level", level_choices, &level, err);
+        if (r < 0)
+                goto finish;
+        s->level = level;
+
+        r = conf_get_strdup(root, "routine", false, &s->routine, err);
+        if (r < 0)
+                goto finish;
+        if (!routine_id_valid(s->routine)) {
+                r = conf_fail(err, config_setting_get_member(root, "routine"),
+                              "'routine' is \"%s\": give a routine id, the file name without \".conf\"",
+                              s->routine);
+                goto finish;
+        }
+        r = conf_get_strdup(root, "routine_dir", false, &s->routine_dir, err);
+        if (r < 0)
+                goto finish;
+        if (s->routine_dir && *s->routine_dir != '/') {
+                r = conf_fail(err, config_setting_get_member(root, "routine_dir"),
+                              "'routine_dir' is \"%s\": give an absolute path", s->routine_dir);
+                goto finish;
+        }
+
+        r = conf_get_group(root, "voice", false, &g, err);
+        if (r < 0)
+                goto finish;
+        if (g) {
+                r = conf_check_keys(g, voice_keys, err);
+                if (r < 0)
+                        goto finish;
+                r = conf_get_strdup(g, "language", false, &s->language, err);
+                if (r < 0)
+                        goto finish;
+                if (!*s->language || strchr(s->language, '/')) {
+                        r = conf_fail(err, config_setting_get_member(g, "language"),
+                                      "'language' is \"%s\": give a voice name such as \"en\"", s->language);
+                        goto finish;
+                }
+        }
+
+        *ret = s;
+        s = NULL;
+finish:
+        config_destroy(&c);
+        return r;
+}

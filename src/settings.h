@@ -1,0 +1,17 @@
+/* The daemon's settings, from tiptoed.conf, or built-in defaults when there is none. */
+#pragma once
+
+#include "conf.h"
+
+struct settings {
+        char *path; /* NULL: built-in defaults */
+        enum level level;
+        char *routine;     /* the routine to play when none is named */
+        char *routine_dir; /* searched before the shipped routines; NULL: none */
+        char *language;    /* picks voices/LANGUAGE.conf */
+};
+
+int settings_new_default(struct settings **ret);
+int settings_load(const char *path, struct settings **ret, struct conf_error *err);
+void settings_free(struct settings *s);
+DEFINE_POINTER_CLEANUP(struct settings, settings_free)

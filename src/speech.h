@@ -1,0 +1,28 @@
+/* Speech: eSpeak NG turns text into 16-bit mono PCM. eSpeak's state is global, so one
+ * thread owns it; speech_synthesize() may be called from any thread and waits. */
+#pragma once
+
+#include "voice.h"
+
+struct clip {
+        int16_t *samples; /* leading and trailing silence trimmed */
+        size_t n_samples;
+};
+
+struct speech;
+
+int speech_new(const struct voice *v, struct speech **ret);
+void speech_free(struct speech *s);
+DEFINE_POINTER_CLEANUP(struct speech, speech_free)
+
+unsigned speech_sample_rate(const struct speech *s);
+int speech_synthesize(struct speech *s, const char *text, struct clip **ret);
+
+void clip_free(struct clip *c);
+DEFINE_POINTER_CLEANUP(struct clip, clip_free)
+
+/* Removes samples quieter than the threshold from both ends, in place. */
+void clip_trim(struct clip *c);
+
+/* A sample this loud or louder is sound; quieter is silence. About -50 dBFS. */
+#define CLIP_SILENCE_THRESHOLD 100

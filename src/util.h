@@ -1,0 +1,67 @@
+/* Small helpers every module uses: time units, scope cleanup, array sizes. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t usec_t;
+
+#define USEC_PER_SEC ((usec_t) 1000000)
+#define USEC_PER_MSEC ((usec_t) 1000)
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_ __attribute__((unused))
+
+static inline void freep(void *p) {
+        free(*(void **) p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+/* Defines name##p(), for _cleanup_(name##p) on a pointer to the type. */
+#define DEFINE_POINTER_CLEANUP(type, func)      \
+        static inline void func##p(type **p) {  \
+                if (*p)                         \
+                        func(*p);               \
+        }
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b) {
+        return a == b || (a && b && streq(a, b));
+}
+
+/* Seconds as a double to microseconds, rounded to the nearest. */
+static inline usec_t usec_from_seconds(double s) {
+        return s <= 0 ? 0 : (usec_t) (s * 1e6 + 0.5);
+}
+
+/* The first sample at or after instant t, at the given rate. */
+static inline uint64_t samples_from_usec(usec_t t, unsigned rate) {
+        return (t * rate + USEC_PER_SEC - 1) / USEC_PER_SEC;
+}
+
+/* The length of n samples, rounded up, so a clip never outlasts its slot. */
+static inline usec_t usec_from_samples(uint64_t n, unsigned rate) {
+        return (n * USEC_PER_SEC + rate - 1) / rate;
+}
+
+/* The sysexits(3) codes tiptoed exits with. */
+enum {
+        EXIT_USAGE = 64,
+        EXIT_NOINPUT = 66,
+        EXIT_UNAVAILABLE = 69,
+        EXIT_SOFTWARE = 70,
+        EXIT_CANTCREAT = 73,
+        EXIT_IOERR = 74,
+        EXIT_CONFIG = 78,
+};

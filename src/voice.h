@@ -1,0 +1,37 @@
+/* A voice: which eSpeak NG voice speaks, how fast, and every phrase tiptoed makes up
+ * itself ("Set 2 of 3", "Rest"), so no spoken language lives in the C code. */
+#pragma once
+
+#include "conf.h"
+
+enum phrase {
+        PHRASE_SET,     /* {n}, {total} */
+        PHRASE_SWITCH,  /* when an exercise says nothing better */
+        PHRASE_REST,
+        PHRASE_HALFWAY,
+        PHRASE_NEXT,    /* {name} */
+        PHRASE_COUNT,   /* {n}: reps, holds and countdowns */
+        PHRASE_FINISH,  /* {minutes} */
+        _PHRASE_MAX,
+};
+
+struct voice {
+        char *path;
+        char *language;
+        char *espeak_voice;
+        int rate;    /* words per minute */
+        int pitch;   /* 0-100 */
+        double gap;  /* seconds of quiet between two sentences */
+        double ready; /* seconds between an instruction and the count that follows it */
+        char *phrases[_PHRASE_MAX];
+};
+
+int voice_load(const char *path, struct voice **ret, struct conf_error *err);
+void voice_free(struct voice *v);
+DEFINE_POINTER_CLEANUP(struct voice, voice_free)
+
+/* The phrase with its placeholders filled from NULL-terminated name, value pairs. */
+int voice_phrase(const struct voice *v, enum phrase p, char **ret, ...);
+
+/* Fills {name} placeholders of template from vars (name, value, ..., NULL). */
+int template_expand(const char *template, const char *const *vars, char **ret);
