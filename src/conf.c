@@ -81,25 +81,26 @@ int conf_fail(struct conf_error *err, const config_setting_t *s, const char *for
         return -EINVAL;
 }
 
+/* Optimal string alignment distance: like Levenshtein, and a swap of two neighbours
+ * ("titel") costs one edit, as it does to the person who typed it. */
 size_t string_distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
-        size_t row[65];
+        size_t d[33][33];
 
-        if (lb > 64)
+        if (la > 32 || lb > 32)
                 return SIZE_MAX;
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = i;
         for (size_t j = 0; j <= lb; j++)
-                row[j] = j;
-        for (size_t i = 1; i <= la; i++) {
-                size_t diag = row[0];
-                row[0] = i;
+                d[0][j] = j;
+        for (size_t i = 1; i <= la; i++)
                 for (size_t j = 1; j <= lb; j++) {
-                        size_t up = row[j];
                         size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                        row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
-                        diag = up;
+                        d[i][j] = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                                d[i][j] = MIN(d[i][j], d[i - 2][j - 2] + 1);
                 }
-        }
-        return row[lb];
+        return d[la][lb];
 }
 
 int conf_check_keys(const config_setting_t *group, const char *const *allowed, struct conf_error *err) {

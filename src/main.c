@@ -13,7 +13,6 @@
 #include "paths.h"
 #include "plan.h"
 #include "settings.h"
-#include "wav.h"
 
 enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK };
 
@@ -203,31 +202,6 @@ static void print_plan(const struct plan *p) {
                (unsigned) (p->total / USEC_PER_SEC % 60));
 }
 
-static int render(const struct track *t, const char *path) {
-        struct wav_writer *w;
-        int16_t block[4096];
-        size_t hint = 0;
-        int r = wav_writer_open(path, t->rate, &w);
-
-        if (r < 0) {
-                log_error_errno(r, "Cannot create %s: %m", path);
-                return EXIT_CANTCREAT;
-        }
-        for (uint64_t pos = 0; pos < t->length && r >= 0; pos += ELEMENTSOF(block)) {
-                size_t n = MIN(ELEMENTSOF(block), t->length - pos);
-                mix_fill(t, pos, block, n, &hint);
-                r = wav_writer_write(w, block, n);
-        }
-        int k = wav_writer_close(w);
-        if (r >= 0)
-                r = k;
-        if (r < 0) {
-                log_error_errno(r, "Failed to write %s: %m", path);
-                return EXIT_IOERR;
-        }
-        return 0;
-}
-
 /* Plans (and with --render renders) the routine named on the command line. */
 static int run_routine(const struct settings *s, const char *name) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
@@ -261,11 +235,14 @@ static int run_routine(const struct settings *s, const char *name) {
         r = track_build(plan, clips, &track);
         if (r < 0)
                 return EXIT_SOFTWARE;
-        r = render(track, arg.render_path);
-        if (r == 0)
-                log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.",
-                         arg.render_path, plan->n_cues, clips_count(clips), track->length, track->rate);
-        return r;
+        r = mix_render_wav(track, arg.render_path);
+        if (r < 0) {
+                log_error_errno(r, "Failed to write %s: %m", arg.render_path);
+                return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_IOERR;
+        }
+        log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.",
+                 arg.render_path, plan->n_cues, clips_count(clips), track->length, track->rate);
+        return 0;
 }
 
 /* What a file holds, from its top-level settings. */

@@ -1,6 +1,8 @@
 #include <errno.h>
+#include <unistd.h>
 
 #include "mix.h"
+#include "wav.h"
 
 int track_build(const struct plan *plan, struct clips *clips, struct track **ret) {
         struct track *t = calloc(1, sizeof *t);
@@ -33,7 +35,7 @@ void track_free(struct track *t) {
 }
 
 void mix_fill(const struct track *t, uint64_t pos, int16_t *out, size_t n, size_t *hint) {
-        size_t i = *hint < t->n_clips ? *hint : 0;
+        size_t i = MIN(*hint, t->n_clips ? t->n_clips - 1 : 0);
         uint64_t end = pos + n;
 
         /* Back up if asked for an earlier position than last time (a seek). */
@@ -54,4 +56,25 @@ void mix_fill(const struct track *t, uint64_t pos, int16_t *out, size_t n, size_
                         break;
         }
         *hint = i;
+}
+
+int mix_render_wav(const struct track *t, const char *path) {
+        struct wav_writer *w;
+        int16_t block[4096];
+        size_t hint = 0;
+        int r = wav_writer_open(path, t->rate, &w);
+
+        if (r < 0)
+                return r;
+        for (uint64_t pos = 0; pos < t->length && r >= 0; pos += ELEMENTSOF(block)) {
+                size_t n = MIN(ELEMENTSOF(block), t->length - pos);
+                mix_fill(t, pos, block, n, &hint);
+                r = wav_writer_write(w, block, n);
+        }
+        int k = wav_writer_close(w);
+        if (r >= 0)
+                r = k;
+        if (r < 0)
+                unlink(path); /* half a routine is no use to anyone */
+        return r;
 }

@@ -26,3 +26,6 @@ DEFINE_POINTER_CLEANUP(struct track, track_free)
 /* Writes samples [pos, pos + n) of the track into out. *hint remembers where the last
  * call stopped, so sequential calls cost O(n); start it at 0. */
 void mix_fill(const struct track *t, uint64_t pos, int16_t *out, size_t n, size_t *hint);
+
+/* Writes the whole track, silence included, to a WAV file. */
+int mix_render_wav(const struct track *t, const char *path);

@@ -102,12 +102,16 @@ static char *phrase_n(const struct planner *p, enum phrase ph, const char *name,
 /* "3, 2, 1": each number starts exactly that many seconds before end. When speech
  * runs into the countdown, the end moves later rather than cutting anything. */
 static int countdown(struct planner *p, usec_t end) {
-        end = MAX(end, p->cursor + 3 * USEC_PER_SEC);
+        usec_t late = p->cursor + 3 * USEC_PER_SEC > end ? p->cursor + 3 * USEC_PER_SEC - end : 0;
+
+        end += late;
         for (unsigned n = 3; n >= 1; n--) {
                 int r = say_on(p, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n),
                                end - n * USEC_PER_SEC, NULL);
                 if (r < 0)
                         return r;
+                if (n == 3)
+                        p->plan->cues[p->plan->n_cues - 1].room += late;
         }
         p->cursor = MAX(p->cursor, end);
         return 0;

@@ -1,2 +1,75 @@
 #!/bin/sh
-echo 1..0
+# The command line as a user meets it: --plan, --render, --check-config, exit codes.
+. "$top_srcdir/tests/tap.sh"
+
+tiptoed="$top_builddir/src/tiptoed"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+plan_format() {
+        "$tiptoed" --plan >"$tmp/plan" || return 1
+        # START<TAB>DURATION<TAB>KIND<TAB>TEXT, seconds with 3 decimals; then the total.
+        bad=$(grep -v '^#' "$tmp/plan" | grep -cvP '^\d+\.\d{3}\t\d+\.\d{3}\t[a-z]+\t.+$')
+        [ "$bad" -eq 0 ] || { echo "$bad malformed lines"; return 1; }
+        tail -n 1 "$tmp/plan" | grep -qP '^# total \d+\.\d{3} s \(\d\d:\d\d\)$'
+}
+check "--plan prints one tab-separated line per cue and the total" plan_format
+
+plan_levels() {
+        e=$("$tiptoed" --plan --level easy | tail -n 1 | cut -d' ' -f3)
+        h=$("$tiptoed" --plan --level hard | tail -n 1 | cut -d' ' -f3)
+        awk -v e="$e" -v h="$h" 'BEGIN { exit !(e < h) }'
+}
+check "--level hard plans a longer routine than --level easy" plan_levels
+
+check "--plan of a routine given by path" \
+        expect_exit 0 "Heel raises" "$tiptoed" --plan "$top_srcdir/config/routines/morning-feet.conf"
+
+render() {
+        "$tiptoed" --render "$tmp/out.wav" 2>/dev/null || return 1
+        total=$(tail -n 1 "$tmp/plan" | cut -d' ' -f3)
+        size=$(stat -c %s "$tmp/out.wav")
+        # 16-bit mono at 22050 Hz: 44 header bytes and 2 bytes a sample, as long as the plan.
+        awk -v t="$total" -v s="$size" 'BEGIN { n = (s - 44) / 2; exit !(n >= t * 22050 - 30 && n <= t * 22050 + 30) }'
+}
+check "--render writes a WAV as long as the plan" render
+check "--render into a missing directory exits 73" \
+        expect_exit 73 "Cannot\|Failed to write" "$tiptoed" --render /nonexistent/dir/out.wav
+
+check "--check-config checks settings, routine and voice" \
+        expect_exit 0 "morning-feet.conf: ok" "$tiptoed" --check-config
+check "--check-config under a comma-decimal locale" \
+        env LC_ALL=de_DE.UTF-8 LC_NUMERIC=de_DE.UTF-8 "$tiptoed" --check-config \
+        "$top_srcdir/config/tiptoed.conf" "$top_srcdir/voices/en.conf" "$top_srcdir/config/routines/morning-feet.conf"
+
+printf 'title = "Bad";\nexercises = (\n  { name = "x"; purpose = "y";\n    blocks = ( { reps = 10; tempo = "fast"; } ); }\n);\n' >"$tmp/bad-routine.conf"
+check "a bad routine: FILE:LINE: message and exit 78" \
+        expect_exit 78 "bad-routine.conf:4: 'tempo' must be a number" "$tiptoed" --check-config "$tmp/bad-routine.conf"
+check "--plan of a bad routine exits 78 with FILE:LINE" \
+        expect_exit 78 "bad-routine.conf:4:" "$tiptoed" --plan "$tmp/bad-routine.conf"
+
+printf 'level = "normal"\nroutine = "morning-feet";\nvoice = { language = "en" ; ;\n' >"$tmp/syntax.conf"
+check "a syntax error in the settings: FILE:LINE and exit 78" \
+        expect_exit 78 "syntax.conf:3: syntax error" "$tiptoed" --config "$tmp/syntax.conf" --plan
+
+printf 'levle = "hard";\n' >"$tmp/typo.conf"
+check "an unknown setting suggests the near miss" \
+        expect_exit 78 "typo.conf:1: unknown setting 'levle' (did you mean 'level'?)" \
+        "$tiptoed" --config "$tmp/typo.conf" --check-config
+
+printf 'voice = { language = "xx"; };\n' >"$tmp/nolang.conf"
+check "a language without a voice file exits 78 and says what to add" \
+        expect_exit 78 "add voices/xx.conf" "$tiptoed" --config "$tmp/nolang.conf" --plan
+
+check "an unknown routine exits 66 and says where it looked" \
+        expect_exit 66 "no routine 'nosuch' in .*config/routines" "$tiptoed" --plan nosuch
+check "a missing file to check exits 78" \
+        expect_exit 78 "cannot open" "$tiptoed" --check-config "$tmp/none.conf"
+check "no action is a usage error, exit 64" expect_exit 64 "no action given" "$tiptoed"
+check "an unknown level is a usage error, exit 64" expect_exit 64 "unknown level 'medium'" "$tiptoed" --plan --level medium
+check "an unknown option is a usage error, exit 64" expect_exit 64 "unrecognized option" "$tiptoed" --bogus
+check "two actions at once are a usage error, exit 64" expect_exit 64 "one action at a time" "$tiptoed" --plan --check-config
+check "--help exits 0" expect_exit 0 "Usage: tiptoed" "$tiptoed" --help
+check "--version exits 0" expect_exit 0 "^tiptoed [0-9]" "$tiptoed" --version
+
+finish

@@ -1,1 +1,109 @@
-int main(void){return 0;}
+/* Speech and the clip cache: each phrase synthesized once, silence trimmed. */
+#include <errno.h>
+#include <stdio.h>
+#include "clips.h"
+#include "helpers.h"
+
+struct fixture {
+        struct voice *voice;
+        struct speech *speech;
+        struct clips *clips;
+};
+
+static int setup(void **state) {
+        struct fixture *f = calloc(1, sizeof *f);
+        f->voice = load_voice_or_die(srcdir_path("voices/en.conf"));
+        assert_int_equal(speech_new(f->voice, &f->speech), 0);
+        assert_int_equal(clips_new(f->speech, &f->clips), 0);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        struct fixture *f = *state;
+        clips_free(f->clips);
+        speech_free(f->speech);
+        voice_free(f->voice);
+        free(f);
+        return 0;
+}
+
+static bool loud(int16_t s) {
+        return s >= CLIP_SILENCE_THRESHOLD || s <= -CLIP_SILENCE_THRESHOLD;
+}
+
+static void test_each_phrase_is_synthesized_once(void **state) {
+        struct fixture *f = *state;
+        const struct clip *a, *b, *c;
+
+        assert_int_equal(clips_sample_rate(f->clips), 22050);
+        assert_int_equal(clips_get(f->clips, "Switch legs.", &a), 0);
+        assert_int_equal(clips_count(f->clips), 1);
+        assert_int_equal(clips_get(f->clips, "Switch legs.", &b), 0);
+        assert_ptr_equal(a, b);
+        assert_int_equal(clips_count(f->clips), 1);
+        assert_int_equal(clips_get(f->clips, "Rest.", &c), 0);
+        assert_ptr_not_equal(a, c);
+        assert_int_equal(clips_count(f->clips), 2);
+        /* Many phrases: the table grows and keeps every one. */
+        for (unsigned i = 0; i < 300; i++) {
+                char text[16];
+                snprintf(text, sizeof text, "%u", i);
+                assert_int_equal(clips_get(f->clips, text, &c), 0);
+        }
+        assert_int_equal(clips_count(f->clips), 302);
+        assert_int_equal(clips_get(f->clips, "Switch legs.", &b), 0);
+        assert_ptr_equal(a, b);
+}
+
+static void test_clips_are_trimmed_to_the_sound(void **state) {
+        struct fixture *f = *state;
+        const char *const words[] = { "3", "2", "1", "Halfway." };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+                const struct clip *c;
+                assert_int_equal(clips_get(f->clips, words[i], &c), 0);
+                assert_true(c->n_samples > 22050 / 10); /* a word lasts more than 100 ms */
+                assert_true(loud(c->samples[0]));
+                assert_true(loud(c->samples[c->n_samples - 1]));
+        }
+}
+
+static void test_duration_covers_every_sample(void **state) {
+        struct fixture *f = *state;
+        const struct clip *c;
+        usec_t d;
+
+        assert_int_equal(clips_duration(f->clips, "Well done!", &d), 0);
+        assert_int_equal(clips_get(f->clips, "Well done!", &c), 0);
+        /* Rounded up, so that a clip never runs into the next cue. */
+        assert_true(d * 22050 >= c->n_samples * USEC_PER_SEC);
+        assert_true((d - 1) * 22050 < c->n_samples * USEC_PER_SEC);
+}
+
+static void test_silent_text_is_refused(void **state) {
+        struct fixture *f = *state;
+        const struct clip *c;
+        assert_int_equal(clips_get(f->clips, "...", &c), -ENODATA);
+}
+
+static void test_trim_removes_only_silence(void **state) {
+        int16_t samples[] = { 0, 3, -20, 500, 0, 0, -700, 40, 0 };
+        struct clip c = { .samples = samples, .n_samples = ELEMENTSOF(samples) };
+
+        clip_trim(&c);
+        assert_int_equal(c.n_samples, 4);
+        assert_int_equal(c.samples[0], 500);
+        assert_int_equal(c.samples[3], -700);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_each_phrase_is_synthesized_once),
+                cmocka_unit_test(test_clips_are_trimmed_to_the_sound),
+                cmocka_unit_test(test_duration_covers_every_sample),
+                cmocka_unit_test(test_silent_text_is_refused),
+                cmocka_unit_test(test_trim_removes_only_silence),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}

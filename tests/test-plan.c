@@ -1,1 +1,232 @@
-int main(void){return 0;}
+/* The planner: the rules a coach follows, checked on the shipped routine. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "clips.h"
+#include "helpers.h"
+
+static struct plan *plan_shipped(enum level level, phrase_duration_fn duration, void *userdata) {
+        struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct plan *p = NULL;
+
+        assert_int_equal(plan_build(r, level, v, duration ?: fake_duration, userdata, &p), 0);
+        routine_free(r);
+        voice_free(v);
+        return p;
+}
+
+static void test_cues_are_ordered_and_never_overlap(void **state) {
+        for (enum level l = 0; l < _LEVEL_MAX; l++) {
+                struct plan *p = plan_shipped(l, NULL, NULL);
+                assert_true(p->n_cues > 100);
+                assert_int_equal(p->cues[0].start, 0);
+                for (size_t i = 1; i < p->n_cues; i++)
+                        if (p->cues[i - 1].start + p->cues[i - 1].duration > p->cues[i].start)
+                                fail_msg("cue %zu \"%s\" overlaps cue %zu \"%s\"", i - 1, p->cues[i - 1].text, i,
+                                         p->cues[i].text);
+                const struct cue *last = &p->cues[p->n_cues - 1];
+                assert_int_equal(last->kind, CUE_FINISH);
+                assert_int_equal(p->total, last->start + last->duration);
+                plan_free(p);
+        }
+}
+
+static void test_exercises_in_order_with_preview(void **state) {
+        static const char *const names[] = { "Heel raises", "Toe walking", "Ankle circles", "Toe curls",
+                                             "Resisted flexion" };
+        struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        char next[64];
+        ssize_t at = 0, prev;
+
+        assert_int_equal(p->cues[0].kind, CUE_INTRO);
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                prev = at;
+                at = find_cue(p, at, CUE_EXERCISE, names[i]);
+                assert_true(at >= 0);
+                assert_int_equal(p->cues[at].exercise, i);
+                assert_int_equal(p->cues[at + 1].kind, CUE_PURPOSE);
+                if (i > 0) {
+                        /* The next exercise is named before it starts, after the previous one. */
+                        snprintf(next, sizeof next, "Next: %s.", names[i]);
+                        ssize_t preview = find_cue(p, prev, CUE_NEXT, next);
+                        assert_true(preview > prev && preview < at);
+                }
+        }
+        assert_true(strstr(p->cues[p->n_cues - 1].text, "Well done") != NULL);
+        plan_free(p);
+}
+
+/* Every countdown is "3, 2, 1" on whole seconds before the end of what it counts down,
+ * and nothing else is said until that end. */
+static void test_countdowns_start_on_the_second(void **state) {
+        struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        size_t countdowns = 0;
+
+        for (size_t i = 0; i < p->n_cues; i++) {
+                if (p->cues[i].kind != CUE_COUNTDOWN || !streq(p->cues[i].text, "3"))
+                        continue;
+                const struct cue *c = &p->cues[i];
+                assert_string_equal(c[1].text, "2");
+                assert_string_equal(c[2].text, "1");
+                assert_int_equal(c[1].start - c[0].start, USEC_PER_SEC);
+                assert_int_equal(c[2].start - c[1].start, USEC_PER_SEC);
+                if (i + 3 < p->n_cues)
+                        assert_true(c[3].start >= c[2].start + USEC_PER_SEC);
+                countdowns++;
+        }
+        /* Toe walking alone: 5 sets of 3 phases and a rest. */
+        assert_true(countdowns >= 20);
+        plan_free(p);
+}
+
+/* Toe walking phases: 20 s from the cue, halfway at 10 s, "3" at 17 s. */
+static void test_timed_phase_halfway_and_countdown(void **state) {
+        struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        ssize_t phase = find_cue(p, 0, CUE_PHASE, NULL);
+
+        assert_true(phase >= 0);
+        const struct cue *c = &p->cues[phase];
+        assert_int_equal(c[1].kind, CUE_HALFWAY);
+        assert_int_equal(c[1].start - c[0].start, 10 * USEC_PER_SEC);
+        assert_int_equal(c[2].kind, CUE_COUNTDOWN);
+        assert_int_equal(c[2].start - c[0].start, 17 * USEC_PER_SEC);
+        plan_free(p);
+}
+
+/* Heel raises: counted on the beat, 1.5 s apart, as many as the level says. */
+static void test_reps_count_on_the_beat_per_level(void **state) {
+        static const unsigned reps[_LEVEL_MAX] = { 10, 12, 20 };
+
+        for (enum level l = 0; l < _LEVEL_MAX; l++) {
+                struct plan *p = plan_shipped(l, NULL, NULL);
+                ssize_t first = find_cue(p, 0, CUE_COUNT, "1");
+                unsigned n = 0;
+
+                assert_true(first >= 0);
+                for (size_t i = first; i < p->n_cues && p->cues[i].kind == CUE_COUNT; i++, n++) {
+                        char expect[8];
+                        snprintf(expect, sizeof expect, "%u", n + 1);
+                        assert_string_equal(p->cues[i].text, expect);
+                        if (i > (size_t) first)
+                                assert_int_equal(p->cues[i].start - p->cues[i - 1].start, 1500 * USEC_PER_MSEC);
+                }
+                assert_int_equal(n, reps[l]);
+                plan_free(p);
+        }
+}
+
+/* Sets and sides are announced, and legs switch where the article says. */
+static void test_sets_and_sides_announced(void **state) {
+        struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        static const char *const heel[] = { "Set 1 of 3.", "Right leg.", "Switch legs.", "Left leg.",
+                                            "Set 2 of 3.", "Switch legs.", "Right leg." };
+        ssize_t at = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(heel); i++) {
+                ssize_t next = -1;
+                for (size_t k = at; k < p->n_cues && next < 0; k++)
+                        if (streq(p->cues[k].text, heel[i]))
+                                next = k;
+                if (next < 0)
+                        fail_msg("\"%s\" not said after cue %zd", heel[i], at);
+                at = next + 1;
+        }
+        /* Toe curls start with the left foot, all five sets, then the right. */
+        ssize_t curls = find_cue(p, 0, CUE_EXERCISE, "Toe curls");
+        ssize_t left = find_cue(p, curls, CUE_SIDE, "Left foot.");
+        ssize_t right = find_cue(p, curls, CUE_SIDE, "Right foot.");
+        ssize_t fifth = find_cue(p, curls, CUE_SET, "Set 5 of 5.");
+        assert_true(curls < left && left < fifth && fifth < right);
+        plan_free(p);
+}
+
+/* Speech longer than its slot moves what follows and says so, rather than overlap. */
+static void test_long_speech_makes_room(void **state) {
+        char *path = write_temp("title = \"Room\";\nexercises = ( { name = \"Hold\"; purpose = \"Test.\";\n"
+                                "blocks = ( { timed = 5; say = \"This instruction is far too long to fit in "
+                                "the five seconds it introduces, so the plan must make room.\"; } ); } );\n",
+                                ".conf");
+        struct routine *r = load_routine_or_die(path);
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct plan *p = NULL;
+
+        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, fake_duration, NULL, &p), 0);
+        ssize_t phase = find_cue(p, 0, CUE_PHASE, NULL);
+        const struct cue *three = &p->cues[phase + 1];
+        assert_string_equal(three->text, "3");
+        assert_true(three->room > 0);
+        assert_true(three->start >= p->cues[phase].start + p->cues[phase].duration);
+        assert_int_equal(three->start, p->cues[phase].start + 2 * USEC_PER_SEC + three->room);
+        plan_free(p);
+        routine_free(r);
+        voice_free(v);
+        unlink(path);
+        free(path);
+}
+
+/* Nothing tiptoed says itself is English in the code: another voice, other words. */
+static void test_generated_phrases_come_from_the_voice(void **state) {
+        char *path = write_temp("language = \"xx\";\nespeak = { voice = \"de\"; };\nphrases = {\n"
+                                "set = \"Satz {n} von {total}.\"; switch = \"Wechsel.\"; rest = \"Pause.\";\n"
+                                "halfway = \"Halbzeit.\"; next = \"Gleich: {name}.\"; count = \"Nummer {n}\";\n"
+                                "finish = \"Geschafft nach {minutes} Minuten.\";\n};\n", ".conf");
+        struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
+        struct voice *v = load_voice_or_die(path);
+        struct plan *p = NULL;
+
+        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, fake_duration, NULL, &p), 0);
+        assert_true(find_cue(p, 0, CUE_SET, "Satz 2 von 5.") >= 0);
+        assert_true(find_cue(p, 0, CUE_REST, "Pause.") >= 0);
+        assert_true(find_cue(p, 0, CUE_HALFWAY, "Halbzeit.") >= 0);
+        assert_true(find_cue(p, 0, CUE_COUNTDOWN, "Nummer 3") >= 0);
+        assert_true(find_cue(p, 0, CUE_NEXT, "Gleich: Toe walking.") >= 0);
+        assert_non_null(strstr(p->cues[p->n_cues - 1].text, "Geschafft nach"));
+        for (size_t i = 0; i < p->n_cues; i++)
+                assert_null(strstr(p->cues[i].text, "Set "));
+        plan_free(p);
+        routine_free(r);
+        voice_free(v);
+        unlink(path);
+        free(path);
+}
+
+/* With real eSpeak NG durations, normal lasts what the article promises: about 20 minutes. */
+static void test_routine_length_per_level(void **state) {
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct speech *speech = NULL;
+        struct clips *clips = NULL;
+        usec_t total[_LEVEL_MAX];
+
+        assert_int_equal(speech_new(v, &speech), 0);
+        assert_int_equal(clips_new(speech, &clips), 0);
+        for (enum level l = 0; l < _LEVEL_MAX; l++) {
+                struct plan *p = plan_shipped(l, clips_duration, clips);
+                total[l] = p->total;
+                plan_free(p);
+        }
+        print_message("# easy %.1f min, normal %.1f min, hard %.1f min\n", total[0] / 60e6, total[1] / 60e6,
+                      total[2] / 60e6);
+        assert_true(total[LEVEL_NORMAL] >= 18 * 60 * USEC_PER_SEC);
+        assert_true(total[LEVEL_NORMAL] <= 22 * 60 * USEC_PER_SEC);
+        assert_true(total[LEVEL_EASY] < total[LEVEL_NORMAL]);
+        assert_true(total[LEVEL_NORMAL] < total[LEVEL_HARD]);
+        clips_free(clips);
+        speech_free(speech);
+        voice_free(v);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_cues_are_ordered_and_never_overlap),
+                cmocka_unit_test(test_exercises_in_order_with_preview),
+                cmocka_unit_test(test_countdowns_start_on_the_second),
+                cmocka_unit_test(test_timed_phase_halfway_and_countdown),
+                cmocka_unit_test(test_reps_count_on_the_beat_per_level),
+                cmocka_unit_test(test_sets_and_sides_announced),
+                cmocka_unit_test(test_long_speech_makes_room),
+                cmocka_unit_test(test_generated_phrases_come_from_the_voice),
+                cmocka_unit_test(test_routine_length_per_level),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
