@@ -132,17 +132,22 @@ static const char *instruction(const struct block *b, bool first) {
         return first && b->explain ? b->explain : b->say;
 }
 
-/* A hold starts as its cue starts: the cue is the signal to take the position.
- * Holds long enough to count end with a countdown; shorter ones are ended by what
- * is said next. */
-static int plan_hold(struct planner *p, const struct block *b, bool first) {
-        usec_t length = resolve_seconds(p, b->amount), start = p->signal ?: p->cursor;
-        const char *text = instruction(b, first);
+/* Timed things (holds, phases, rests) last from the instant their cue starts (or
+ * from `from`, when they have none): the cue is the signal to move. A halfway cue
+ * when asked for and 10 s or longer; a countdown at the end when 4 s or longer,
+ * else what is said next marks the end. */
+static int plan_span(struct planner *p, enum cue_kind kind, const char *text, usec_t from,
+                     usec_t length, bool halfway) {
+        usec_t start = from;
         int r;
 
-        p->signal = 0;
         if (text) {
-                r = say_on(p, CUE_HOLD, strdup(text), p->cursor, &start);
+                r = say_on(p, kind, strdup(text), from, &start);
+                if (r < 0)
+                        return r;
+        }
+        if (halfway && length >= 10 * USEC_PER_SEC) {
+                r = say_on(p, CUE_HALFWAY, strdup(p->voice->phrases[PHRASE_HALFWAY]), start + length / 2, NULL);
                 if (r < 0)
                         return r;
         }
@@ -150,6 +155,14 @@ static int plan_hold(struct planner *p, const struct block *b, bool first) {
                 return countdown(p, start + length);
         p->cursor = MAX(p->cursor, start + length);
         return 0;
+}
+
+/* A hold right after a repetition's count starts on the count. */
+static int plan_hold(struct planner *p, const struct block *b, bool first) {
+        usec_t from = p->signal ?: p->cursor;
+
+        p->signal = 0;
+        return plan_span(p, CUE_HOLD, instruction(b, first), from, resolve_seconds(p, b->amount), false);
 }
 
 static int plan_reps(struct planner *p, const struct block *b, bool first) {
@@ -184,41 +197,6 @@ static int plan_reps(struct planner *p, const struct block *b, bool first) {
         return 0;
 }
 
-static int plan_timed(struct planner *p, const struct block *b, bool first) {
-        usec_t length = resolve_seconds(p, b->amount);
-        const char *text = instruction(b, first);
-        int r;
-
-        usec_t start = p->cursor + usec_from_seconds(p->voice->gap);
-        if (text) {
-                r = say_on(p, CUE_PHASE, strdup(text), start, &start);
-                if (r < 0)
-                        return r;
-        }
-        if (length >= 10 * USEC_PER_SEC) {
-                r = say_on(p, CUE_HALFWAY, strdup(p->voice->phrases[PHRASE_HALFWAY]), start + length / 2, NULL);
-                if (r < 0)
-                        return r;
-        }
-        if (length >= 4 * USEC_PER_SEC)
-                return countdown(p, start + length);
-        p->cursor = MAX(p->cursor, start + length);
-        return 0;
-}
-
-/* Timed things (phases, rests, holds) begin as their cue begins: the cue is the
- * signal to move. They end with a countdown when long enough to count. */
-static int plan_rest(struct planner *p, enum cue_kind kind, char *announcement, usec_t length) {
-        usec_t start;
-        int r = say_on(p, kind, announcement, p->cursor + usec_from_seconds(p->voice->gap), &start);
-        if (r < 0)
-                return r;
-        if (length >= 4 * USEC_PER_SEC)
-                return countdown(p, start + length);
-        p->cursor = MAX(p->cursor, start + length);
-        return 0;
-}
-
 static int plan_block(struct planner *p, const struct block *b, bool first) {
         switch (b->kind) {
         case BLOCK_SAY:
@@ -228,10 +206,11 @@ static int plan_block(struct planner *p, const struct block *b, bool first) {
         case BLOCK_HOLD:
                 return plan_hold(p, b, first);
         case BLOCK_TIMED:
-                return plan_timed(p, b, first);
+                return plan_span(p, CUE_PHASE, instruction(b, first), p->cursor + usec_from_seconds(p->voice->gap),
+                                 resolve_seconds(p, b->amount), true);
         case BLOCK_REST:
-                return plan_rest(p, CUE_REST, strdup(instruction(b, first) ?: p->voice->phrases[PHRASE_REST]),
-                                 resolve_seconds(p, b->amount));
+                return plan_span(p, CUE_REST, instruction(b, first) ?: p->voice->phrases[PHRASE_REST],
+                                 p->cursor + usec_from_seconds(p->voice->gap), resolve_seconds(p, b->amount), false);
         }
         return -EINVAL;
 }
@@ -357,7 +336,9 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
                 if (r < 0)
                         return r;
                 p.step++;
-                r = plan_rest(&p, CUE_NEXT, next, usec_from_seconds(routine->between));
+                r = plan_span(&p, CUE_NEXT, next, p.cursor + usec_from_seconds(voice->gap),
+                              usec_from_seconds(routine->between), false);
+                free(next);
                 if (r < 0)
                         return r;
         }
