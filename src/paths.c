@@ -50,8 +50,10 @@ int paths_find_settings(char **ret) {
         int r;
 
         *ret = NULL;
-        if (paths_uninstalled())
-                return existing(join(ABS_TOP_SRCDIR, "config/tiptoed.conf", ""), ret) == -ENOMEM ? -ENOMEM : 0;
+        if (paths_uninstalled()) {
+                r = existing(join(ABS_TOP_SRCDIR, "config", "/tiptoed.conf"), ret);
+                return r == -ENOENT ? 0 : r;
+        }
 
         if (xdg && *xdg == '/')
                 p = join(xdg, "tiptoed/tiptoed.conf", "");

@@ -42,6 +42,12 @@ check "--check-config under a comma-decimal locale" \
         env LC_ALL=de_DE.UTF-8 LC_NUMERIC=de_DE.UTF-8 "$tiptoed" --check-config \
         "$top_srcdir/config/tiptoed.conf" "$top_srcdir/voices/en.conf" "$top_srcdir/config/routines/morning-feet.conf"
 
+printf 'title = "Room";\nexercises = ( { name = "Hold"; purpose = "Test.";\n  blocks = ( { timed = 4; say = "%s"; } ); } );\n' \
+        "An instruction far longer than the four seconds of the phase it introduces, so the countdown must wait." \
+        >"$tmp/room.conf"
+check "--plan says where it made room for speech" \
+        expect_exit 0 "^# made room: the next cue waits [0-9.]* s" "$tiptoed" --plan "$tmp/room.conf"
+
 printf 'title = "Bad";\nexercises = (\n  { name = "x"; purpose = "y";\n    blocks = ( { reps = 10; tempo = "fast"; } ); }\n);\n' >"$tmp/bad-routine.conf"
 check "a bad routine: FILE:LINE: message and exit 78" \
         expect_exit 78 "bad-routine.conf:4: 'tempo' must be a number" "$tiptoed" --check-config "$tmp/bad-routine.conf"
