@@ -220,7 +220,7 @@ static int run_routine(const struct settings *s, const char *name) {
                 return r;
         r = speech_new(voice, &speech);
         if (r < 0)
-                return EXIT_UNAVAILABLE;
+                return r == -ENOENT ? EXIT_CONFIG : EXIT_UNAVAILABLE; /* a voice eSpeak lacks is the file's fault */
         r = clips_new(speech, &clips);
         if (r < 0)
                 return log_oom(), EXIT_SOFTWARE;

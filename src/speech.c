@@ -102,8 +102,8 @@ static int espeak_start(const struct voice *v, unsigned *ret_rate) {
         *ret_rate = rate;
         espeak_SetSynthCallback(on_synth);
         if (espeak_SetVoiceByName(v->espeak_voice) != EE_OK)
-                return log_error_errno(ENOENT, "%s: eSpeak NG has no voice '%s': see 'espeak-ng --voices'.",
-                                       v->path, v->espeak_voice);
+                return log_error_errno(ENOENT, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
+                                       v->path, v->espeak_voice_line, v->espeak_voice);
         espeak_SetParameter(espeakRATE, v->rate, 0);
         espeak_SetParameter(espeakPITCH, v->pitch, 0);
         return 0;
@@ -141,8 +141,9 @@ static void *speech_thread(void *userdata) {
                 pthread_cond_broadcast(&s->changed);
         }
         pthread_mutex_unlock(&s->lock);
-        if (rate > 0)
-                espeak_Terminate();
+        /* No espeak_Terminate(): in eSpeak NG 1.51 it hangs once eSpeak has been
+         * initialised a second time in the process (its internal threads wait forever),
+         * and a later speech_new() initialises it again anyway. */
         return NULL;
 }
 

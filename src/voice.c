@@ -165,6 +165,7 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
         r = conf_get_strdup(g, "voice", true, &v->espeak_voice, err);
         if (r < 0)
                 goto finish;
+        v->espeak_voice_line = config_setting_source_line(config_setting_get_member(g, "voice"));
         number = v->rate;
         r = conf_get_number(g, "rate", false, 80, 450, &number, err);
         if (r < 0)

@@ -19,6 +19,7 @@ struct voice {
         char *path;
         char *language;
         char *espeak_voice;
+        unsigned espeak_voice_line; /* where it was named, for errors only eSpeak can find */
         int rate;    /* words per minute */
         int pitch;   /* 0-100 */
         double gap;  /* seconds of quiet between two sentences */
