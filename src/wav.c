@@ -124,6 +124,16 @@ int wav_read(const char *path, int16_t **ret_samples, size_t *ret_n, unsigned *r
                         rate = get32(fmt + 4);
                         have_fmt = true;
                 } else if (!memcmp(chunk, "data", 4) && have_fmt) {
+                        /* A recorder still writing (parecord) leaves 0 or 0xffffffff here:
+                         * then the data runs to the end of the file. */
+                        if (size == 0 || size == UINT32_MAX) {
+                                long here = ftell(f);
+                                if (here < 0 || fseek(f, 0, SEEK_END) < 0)
+                                        goto finish;
+                                size = (uint32_t) MIN((uint64_t) ftell(f) - here, (uint64_t) UINT32_MAX - 1);
+                                if (fseek(f, here, SEEK_SET) < 0)
+                                        goto finish;
+                        }
                         size_t n = size / 2;
                         int16_t *s = malloc(n ? n * 2 : 1);
                         if (!s) {

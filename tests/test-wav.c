@@ -72,6 +72,34 @@ static void test_full_disk_is_reported(void **state) {
         assert_int_equal(r, -ENOSPC);
 }
 
+/* A recording read while it is still being written: the sizes are placeholders. */
+static void test_streaming_sizes_read_to_the_end(void **state) {
+        char *path = write_temp("", ".wav");
+        struct wav_writer *w;
+        int16_t in[100], *out = NULL;
+        size_t n = 0;
+        unsigned rate = 0;
+        const uint8_t unknown[4] = { 0xff, 0xff, 0xff, 0xff };
+
+        for (size_t i = 0; i < ELEMENTSOF(in); i++)
+                in[i] = (int16_t) (i * 300);
+        assert_int_equal(wav_writer_open(path, 22050, &w), 0);
+        assert_int_equal(wav_writer_write(w, in, ELEMENTSOF(in)), 0);
+        assert_int_equal(wav_writer_close(w), 0);
+        FILE *f = fopen(path, "r+");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, 40, SEEK_SET), 0); /* the data chunk's size */
+        assert_int_equal(fwrite(unknown, 4, 1, f), 1);
+        fclose(f);
+
+        assert_int_equal(wav_read(path, &out, &n, &rate), 0);
+        assert_int_equal(n, ELEMENTSOF(in));
+        assert_memory_equal(in, out, sizeof in);
+        free(out);
+        unlink(path);
+        free(path);
+}
+
 static void test_not_a_wav_is_refused(void **state) {
         char *path = write_temp("this is not a wav file at all, just text", ".wav");
         int16_t *out = NULL;
@@ -89,6 +117,7 @@ int main(void) {
                 cmocka_unit_test(test_empty_file_is_valid),
                 cmocka_unit_test(test_unwritable_path_fails),
                 cmocka_unit_test(test_full_disk_is_reported),
+                cmocka_unit_test(test_streaming_sizes_read_to_the_end),
                 cmocka_unit_test(test_not_a_wav_is_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
