@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "routine.h"
 
 /* True when this executable lives in the build tree it was built in. */
 bool paths_uninstalled(void) {
@@ -71,7 +72,7 @@ int paths_find_settings(char **ret) {
 int paths_find_routine(const struct settings *s, const char *name, char **ret) {
         int r;
 
-        if (strchr(name, '/') || (strlen(name) > 5 && streq(name + strlen(name) - 5, ".conf")))
+        if (routine_name_is_path(name))
                 return existing(strdup(name), ret);
 
         if (s->routine_dir) {

@@ -221,14 +221,17 @@ static int exercise_load(const config_setting_t *g, struct exercise *e, struct c
 
 static const char *const routine_keys[] = { "title", "intro", "between", "exercises", NULL };
 
+bool routine_name_is_path(const char *name) {
+        return strchr(name, '/') || endswith(name, ".conf");
+}
+
 static int routine_id_from_path(const char *path, char **ret) {
         _cleanup_free_ char *copy = strdup(path);
         if (!copy)
                 return -ENOMEM;
         char *base = basename(copy);
-        size_t n = strlen(base);
-        if (n > 5 && streq(base + n - 5, ".conf"))
-                base[n - 5] = 0;
+        if (endswith(base, ".conf"))
+                base[strlen(base) - 5] = 0;
         *ret = strdup(base);
         return *ret ? 0 : -ENOMEM;
 }

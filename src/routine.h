@@ -57,6 +57,9 @@ struct routine {
         size_t n_exercises;
 };
 
+/* True when name is a file path rather than a routine id (a file name without .conf). */
+bool routine_name_is_path(const char *name);
+
 int routine_load(const char *path, struct routine **ret, struct conf_error *err);
 void routine_free(struct routine *r);
 DEFINE_POINTER_CLEANUP(struct routine, routine_free)

@@ -1,5 +1,6 @@
 #include <errno.h>
 
+#include "routine.h"
 #include "settings.h"
 
 void settings_free(struct settings *s) {
@@ -30,11 +31,6 @@ int settings_new_default(struct settings **ret) {
 static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", NULL };
 static const char *const voice_keys[] = { "language", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
-
-/* A routine id is a file name without directory or ".conf". */
-static bool routine_id_valid(const char *id) {
-        return *id && !strchr(id, '/') && !(strlen(id) > 5 && streq(id + strlen(id) - 5, ".conf"));
-}
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
         _cleanup_(settings_freep) struct settings *s = NULL;
@@ -67,7 +63,7 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         r = conf_get_strdup(root, "routine", false, &s->routine, err);
         if (r < 0)
                 goto finish;
-        if (!routine_id_valid(s->routine)) {
+        if (!*s->routine || routine_name_is_path(s->routine)) {
                 r = conf_fail(err, config_setting_get_member(root, "routine"),
                               "'routine' is \"%s\": give a routine id, the file name without \".conf\"",
                               s->routine);

@@ -36,6 +36,11 @@ static inline bool streq(const char *a, const char *b) {
         return strcmp(a, b) == 0;
 }
 
+static inline bool endswith(const char *s, const char *suffix) {
+        size_t n = strlen(s), k = strlen(suffix);
+        return n >= k && streq(s + n - k, suffix);
+}
+
 static inline bool streq_ptr(const char *a, const char *b) {
         return a == b || (a && b && streq(a, b));
 }
