@@ -4,22 +4,30 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "clips.h"
+#include "console.h"
 #include "log.h"
 #include "mix.h"
 #include "paths.h"
 #include "plan.h"
+#include "session.h"
 #include "settings.h"
 
-enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK };
+enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK, ACTION_ONCE, ACTION_LIST_DEVICES };
 
 static struct {
         enum action action;
         const char *config;
         const char *render_path;
+        struct output_spec output;
+        bool output_set; /* else: the settings' device */
+        const char *language;
         int level; /* -1: from the settings */
 } arg = { .level = -1 };
 
@@ -27,11 +35,17 @@ static void help(void) {
         printf("Usage: tiptoed [OPTIONS] ACTION\n"
                "A voice coach for a daily foot routine.\n\n"
                "Actions:\n"
+               "      --once [ROUTINE]          play the routine now; on a terminal, keys control it:\n"
+               "                                space pause/resume, n next, p previous, r repeat,\n"
+               "                                N next exercise, P previous exercise, q quit\n"
                "      --plan [ROUTINE]          print the routine's timeline of spoken cues\n"
                "      --render FILE.wav [ROUTINE]\n"
                "                                speak the whole routine into a WAV file\n"
-               "      --check-config [FILE...]  check the settings, routines and voices\n\n"
+               "      --check-config [FILE...]  check the settings, routines and voices\n"
+               "      --list-devices            list the sound output devices (* the default)\n\n"
                "Options:\n"
+               "  -o, --output OUTPUT           portaudio[:DEVICE] (default), wav:FILE or null\n"
+               "      --language LANGUAGE       speak in voices/LANGUAGE.conf's language\n"
                "  -c, --config FILE             read settings from FILE\n"
                "  -l, --level LEVEL             easy, normal or hard\n"
                "  -v, --verbose                 log more\n"
@@ -53,8 +67,12 @@ _printf_(1, 2) static int usage_error(const char *format, ...) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION };
+        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION, ARG_ONCE, ARG_LIST_DEVICES, ARG_LANGUAGE };
         static const struct option options[] = {
+                { "once", no_argument, NULL, ARG_ONCE },
+                { "list-devices", no_argument, NULL, ARG_LIST_DEVICES },
+                { "output", required_argument, NULL, 'o' },
+                { "language", required_argument, NULL, ARG_LANGUAGE },
                 { "plan", no_argument, NULL, ARG_PLAN },
                 { "render", required_argument, NULL, ARG_RENDER },
                 { "check-config", no_argument, NULL, ARG_CHECK },
@@ -67,9 +85,25 @@ static int parse_argv(int argc, char *argv[]) {
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "c:l:vh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "c:l:o:vh", options, NULL)) >= 0) {
                 enum action a = ACTION_NONE;
                 switch (c) {
+                case ARG_ONCE:
+                        a = ACTION_ONCE;
+                        break;
+                case ARG_LIST_DEVICES:
+                        a = ACTION_LIST_DEVICES;
+                        break;
+                case 'o':
+                        if (output_spec_parse(optarg, &arg.output) < 0)
+                                return usage_error("--output %s: use portaudio, portaudio:DEVICE, wav:FILE or null.", optarg);
+                        arg.output_set = true;
+                        break;
+                case ARG_LANGUAGE:
+                        if (!*optarg || strchr(optarg, '/'))
+                                return usage_error("--language %s: give a voice name such as \"en\" or \"de\".", optarg);
+                        arg.language = optarg;
+                        break;
                 case ARG_PLAN:
                         a = ACTION_PLAN;
                         break;
@@ -107,7 +141,7 @@ static int parse_argv(int argc, char *argv[]) {
                 }
         }
         if (arg.action == ACTION_NONE)
-                return usage_error("no action given: use --plan, --render or --check-config.");
+                return usage_error("no action given: use --once, --plan, --render, --check-config or --list-devices.");
         if (arg.action != ACTION_CHECK && argc - optind > 1)
                 return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
         return -1; /* go on */
@@ -136,6 +170,11 @@ static int load_settings(struct settings **ret) {
                 return config_error(&err);
         if (arg.level >= 0)
                 (*ret)->level = arg.level;
+        if (arg.language) {
+                free((*ret)->language);
+                if (!((*ret)->language = strdup(arg.language)))
+                        return log_oom(), EXIT_SOFTWARE;
+        }
         log_debug("settings: %s", path ?: "built-in defaults");
         return 0;
 }
@@ -202,7 +241,20 @@ static void print_plan(const struct plan *p) {
                (unsigned) (p->total / USEC_PER_SEC % 60));
 }
 
-/* Plans (and with --render renders) the routine named on the command line. */
+/* --once: plays the routine on the output named on the command line or in the settings. */
+static int play(const struct settings *s, const struct routine *routine, const struct plan *plan,
+                struct clips *clips, const struct voice *voice) {
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        struct output_spec spec = arg.output_set ? arg.output : (struct output_spec){ OUTPUT_PORTAUDIO, s->audio_device };
+        int r;
+
+        r = sd_event_new(&e);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
+        return console_run(e, routine, plan, clips, voice, &spec, s->volume);
+}
+
+/* Plans the routine named on the command line, then prints, renders or plays it. */
 static int run_routine(const struct settings *s, const char *name) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(voice_freep) struct voice *voice = NULL;
@@ -218,6 +270,14 @@ static int run_routine(const struct settings *s, const char *name) {
         r = load_voice(s, &voice);
         if (r != 0)
                 return r;
+        if (!streq(routine->language, voice->language)) {
+                fprintf(stderr, "tiptoed: %s is in language \"%s\", but the voice %s speaks \"%s\". "
+                        "Add a routine file for \"%s\" (see config/routines/README.md) or pick another language.\n",
+                        routine->path, routine->language, voice->path, voice->language, voice->language);
+                return EXIT_CONFIG;
+        }
+        if (arg.action == ACTION_ONCE)
+                console_block_signals();
         r = speech_new(voice, &speech);
         if (r < 0)
                 return r == -ENOENT ? EXIT_CONFIG : EXIT_UNAVAILABLE; /* a voice eSpeak lacks is the file's fault */
@@ -232,7 +292,9 @@ static int run_routine(const struct settings *s, const char *name) {
                 print_plan(plan);
                 return 0;
         }
-        r = track_build(plan, clips, &track);
+        if (arg.action == ACTION_ONCE)
+                return play(s, routine, plan, clips, voice);
+        r = track_build(plan, clips, 0, &track);
         if (r < 0)
                 return EXIT_SOFTWARE;
         r = mix_render_wav(track, arg.render_path);
@@ -317,6 +379,14 @@ int main(int argc, char *argv[]) {
                         worst = MAX(worst, r);
                 }
                 return worst;
+        }
+
+        if (arg.action == ACTION_LIST_DEVICES) {
+                r = portaudio_list_devices(stdout);
+                if (r == 0)
+                        fprintf(stderr, "tiptoed: PortAudio finds no sound output device (no sound card, no sound "
+                                "server). Connect a speaker, or play into a file with --output wav:FILE.\n");
+                return r < 0 ? EXIT_SOFTWARE : r == 0 ? EXIT_UNAVAILABLE : 0;
         }
 
         r = load_settings(&settings);

@@ -16,10 +16,14 @@ struct track {
         size_t n_clips;
         uint64_t length; /* samples */
         unsigned rate;
+        struct clip *owned; /* the clips resampled to rate, when that is not the speech rate */
+        const struct clip **sources;
+        size_t n_owned;
 };
 
-/* Synthesizes (through the cache) whatever the plan says that is not yet cached. */
-int track_build(const struct plan *plan, struct clips *clips, struct track **ret);
+/* Synthesizes (through the cache) whatever the plan says that is not yet cached, and
+ * places it at rate (0: the speech rate), resampled when that differs. */
+int track_build(const struct plan *plan, struct clips *clips, unsigned rate, struct track **ret);
 void track_free(struct track *t);
 DEFINE_POINTER_CLEANUP(struct track, track_free)
 

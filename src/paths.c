@@ -69,6 +69,17 @@ int paths_find_settings(char **ret) {
         return r == -ENOENT ? 0 : r;
 }
 
+/* NAME.LANGUAGE.conf, else NAME.conf, in dir. */
+static int find_in(const char *dir, const char *name, const char *language, char **ret) {
+        _cleanup_free_ char *suffix = NULL;
+        int r;
+
+        if (asprintf(&suffix, ".%s.conf", language) < 0)
+                return -ENOMEM;
+        r = existing(join(dir, name, suffix), ret);
+        return r == -ENOENT ? existing(join(dir, name, ".conf"), ret) : r;
+}
+
 int paths_find_routine(const struct settings *s, const char *name, char **ret) {
         int r;
 
@@ -76,11 +87,11 @@ int paths_find_routine(const struct settings *s, const char *name, char **ret) {
                 return existing(strdup(name), ret);
 
         if (s->routine_dir) {
-                r = existing(join(s->routine_dir, name, ".conf"), ret);
+                r = find_in(s->routine_dir, name, s->language, ret);
                 if (r != -ENOENT)
                         return r;
         }
-        return existing(join(paths_routines_dir(), name, ".conf"), ret);
+        return find_in(paths_routines_dir(), name, s->language, ret);
 }
 
 int paths_find_voice(const char *language, char **ret) {

@@ -10,6 +10,7 @@ bool paths_uninstalled(void);
 int paths_find_settings(char **ret);
 
 /* A routine by id (searched in routine_dir, then the shipped routines) or by path.
+ * In each directory ID.LANGUAGE.conf, in the settings' language, comes before ID.conf.
  * -ENOENT when there is none such. */
 int paths_find_routine(const struct settings *s, const char *name, char **ret);
 

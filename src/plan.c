@@ -359,3 +359,28 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
         plan = NULL;
         return 0;
 }
+
+int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret) {
+        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
+        struct planner p = {
+                .plan = plan,
+                .voice = voice,
+                .duration = duration,
+                .userdata = userdata,
+        };
+        int r;
+
+        if (!plan)
+                return -ENOMEM;
+        r = say(&p, CUE_INSTRUCTION, voice->phrases[PHRASE_READY]);
+        if (r < 0)
+                return r;
+        r = countdown(&p, 4 * USEC_PER_SEC);
+        if (r < 0)
+                return r;
+        plan->total = p.cursor;
+        plan->n_steps = 1;
+        *ret = plan;
+        plan = NULL;
+        return 0;
+}

@@ -39,6 +39,7 @@ void routine_free(struct routine *r) {
         free(r->id);
         free(r->path);
         free(r->title);
+        free(r->language);
         free(r->intro);
         free(r);
 }
@@ -219,7 +220,7 @@ static int exercise_load(const config_setting_t *g, struct exercise *e, struct c
         return blocks_load(list, false, &e->between_sets, &e->n_between_sets, err);
 }
 
-static const char *const routine_keys[] = { "title", "intro", "between", "exercises", NULL };
+static const char *const routine_keys[] = { "language", "title", "intro", "between", "exercises", NULL };
 
 bool routine_name_is_path(const char *name) {
         return strchr(name, '/') || endswith(name, ".conf");
@@ -261,6 +262,18 @@ int routine_load(const char *path, struct routine **ret, struct conf_error *err)
         r = conf_check_keys(root, routine_keys, err);
         if (r < 0)
                 goto finish;
+        rt->language = strdup("en");
+        if (!rt->language) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        r = conf_get_strdup(root, "language", false, &rt->language, err);
+        if (r < 0)
+                goto finish;
+        /* morning-feet.de.conf is the routine morning-feet, in German */
+        size_t k = strlen(rt->language), n_id = strlen(rt->id);
+        if (n_id > k + 1 && rt->id[n_id - k - 1] == '.' && streq(rt->id + n_id - k, rt->language))
+                rt->id[n_id - k - 1] = 0;
         r = conf_get_strdup(root, "title", true, &rt->title, err);
         if (r < 0)
                 goto finish;

@@ -48,7 +48,8 @@ struct exercise {
 };
 
 struct routine {
-        char *id;   /* file name without .conf */
+        char *id;   /* file name without .conf (and without .LANGUAGE) */
+        char *language; /* of every word in it; "en" unless it says */
         char *path;
         char *title;
         char *intro;

@@ -10,6 +10,7 @@ void settings_free(struct settings *s) {
         free(s->routine);
         free(s->routine_dir);
         free(s->language);
+        free(s->audio_device);
         free(s);
 }
 
@@ -18,6 +19,7 @@ int settings_new_default(struct settings **ret) {
         if (!s)
                 return -ENOMEM;
         s->level = LEVEL_NORMAL;
+        s->volume = 1.0;
         s->routine = strdup("morning-feet");
         s->language = strdup("en");
         if (!s->routine || !s->language) {
@@ -28,8 +30,9 @@ int settings_new_default(struct settings **ret) {
         return 0;
 }
 
-static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", NULL };
+static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", "audio", NULL };
 static const char *const voice_keys[] = { "language", NULL };
+static const char *const audio_keys[] = { "device", "volume", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
@@ -93,6 +96,19 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                                       "'language' is \"%s\": give a voice name such as \"en\"", s->language);
                         goto finish;
                 }
+        }
+
+        r = conf_get_group(root, "audio", false, &g, err);
+        if (r < 0)
+                goto finish;
+        if (g) {
+                r = conf_check_keys(g, audio_keys, err);
+                if (r >= 0)
+                        r = conf_get_strdup(g, "device", false, &s->audio_device, err);
+                if (r >= 0)
+                        r = conf_get_number(g, "volume", false, 0.0, 4.0, &s->volume, err);
+                if (r < 0)
+                        goto finish;
         }
 
         *ret = s;

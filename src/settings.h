@@ -9,6 +9,8 @@ struct settings {
         char *routine;     /* the routine to play when none is named */
         char *routine_dir; /* searched before the shipped routines; NULL: none */
         char *language;    /* picks voices/LANGUAGE.conf */
+        char *audio_device; /* a PortAudio device's name, or part of it; NULL: the default */
+        double volume;      /* 1.0 as spoken; louder only as far as it does not clip */
 };
 
 int settings_new_default(struct settings **ret);

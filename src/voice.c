@@ -15,6 +15,7 @@ static const struct {
         [PHRASE_NEXT] = { "next", { "name" } },
         [PHRASE_COUNT] = { "count", { "n" } },
         [PHRASE_FINISH] = { "finish", { "minutes" } },
+        [PHRASE_READY] = { "ready", {} },
 };
 
 void voice_free(struct voice *v) {

@@ -12,6 +12,7 @@ enum phrase {
         PHRASE_NEXT,    /* {name} */
         PHRASE_COUNT,   /* {n}: reps, holds and countdowns */
         PHRASE_FINISH,  /* {minutes} */
+        PHRASE_READY,   /* before "3, 2, 1" when a paused routine resumes */
         _PHRASE_MAX,
 };
 

@@ -27,7 +27,7 @@ static void test_rendered_countdowns_sound_on_time(void **state) {
         assert_int_equal(speech_new(v, &speech), 0);
         assert_int_equal(clips_new(speech, &clips), 0);
         assert_int_equal(plan_build(r, LEVEL_NORMAL, v, clips_duration, clips, &p), 0);
-        assert_int_equal(track_build(p, clips, &t), 0);
+        assert_int_equal(track_build(p, clips, 0, &t), 0);
         assert_int_equal(mix_render_wav(t, path), 0);
 
         assert_int_equal(wav_read(path, &pcm, &n, &rate), 0);

@@ -192,7 +192,7 @@ static void test_bad_voice_and_settings_name_file_and_line(void **state) {
 
         path = write_temp("language = \"en\";\nespeak = { voice = \"en\"; };\nphrases = {\n"
                           "  set = \"Set {n} of {all}\"; switch = \"s\"; rest = \"r\"; halfway = \"h\";\n"
-                          "  next = \"{name}\"; count = \"{n}\"; finish = \"{minutes}\";\n};\n", ".conf");
+                          "  next = \"{name}\"; count = \"{n}\"; finish = \"{minutes}\"; ready = \"go\";\n};\n", ".conf");
         assert_true(voice_load(path, &v, &err) < 0);
         assert_non_null(strstr(err.text, ":4: phrase 'set' has a placeholder it cannot use: it may use {n}, {total}"));
         unlink(path);

@@ -1,0 +1,174 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "log.h"
+
+struct console {
+        sd_event *event;
+        struct session *session;
+        const struct routine *routine;
+        bool tty_in, tty_out, raw;
+        struct termios saved;
+        int exit_status;
+        enum player_state announced;
+};
+
+void console_block_signals(void) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static void format_clock(char *buf, size_t size, usec_t t) {
+        unsigned s = (unsigned) ((t + USEC_PER_SEC - 1) / USEC_PER_SEC);
+        snprintf(buf, size, "%u:%02u", s / 60, s % 60);
+}
+
+static void status_line(struct console *c) {
+        struct session_status st;
+        const struct plan *plan = session_plan(c->session);
+        char left[16], where[256] = "";
+
+        session_status(c->session, &st);
+        if (st.heard.cue >= 0) {
+                const struct cue *cue = &plan->cues[st.heard.cue];
+                const struct exercise *e = &c->routine->exercises[cue->exercise];
+                int n = snprintf(where, sizeof where, "%s", cue->kind == CUE_INTRO ? c->routine->title : e->name);
+                if (cue->kind != CUE_INTRO && cue->kind != CUE_FINISH && cue->kind != CUE_NEXT) {
+                        n += snprintf(where + n, sizeof where - n, ", set %u", cue->set + 1);
+                        if (e->n_sides > 0)
+                                snprintf(where + n, sizeof where - n, ", %s", e->sides[cue->side].name);
+                }
+        }
+        format_clock(left, sizeof left, st.total - MIN(st.position, st.total));
+        printf("\r\033[K[%s%s%s] %s  %s left", player_state_to_string(st.heard.state), st.reason ? ": " : "",
+               st.reason ?: "", where, left);
+        fflush(stdout);
+}
+
+static void on_session(struct session *s, enum session_event ev, void *userdata) {
+        struct console *c = userdata;
+        struct session_status st;
+
+        session_status(s, &st);
+        if (ev == SESSION_CUE && st.heard.cue >= 0) {
+                const struct cue *cue = &session_plan(s)->cues[st.heard.cue];
+                log_debug("cue %zd %s heard at %.6f (planned %.6f): %s", st.heard.cue, cue_kind_to_string(cue->kind),
+                          now_monotonic() / 1e6, cue->start / 1e6, cue->text);
+        } else if (ev == SESSION_STATE && st.heard.state != c->announced) {
+                c->announced = st.heard.state;
+                log_debug("%s at %.6f%s%s", player_state_to_string(st.heard.state), now_monotonic() / 1e6,
+                          st.reason ? ": " : "", st.reason ?: "");
+                if (!c->tty_out && st.reason)
+                        log_warning("Paused: %s.", st.reason);
+        }
+        if (c->tty_out)
+                status_line(c);
+}
+
+static const struct {
+        char key;
+        enum player_command command;
+} keys[] = {
+        { ' ', PLAYER_TOGGLE },         { 'n', PLAYER_NEXT },   { 'p', PLAYER_PREVIOUS },
+        { 'r', PLAYER_REPEAT },         { 'N', PLAYER_NEXT_EXERCISE },
+        { 'P', PLAYER_PREVIOUS_EXERCISE }, { 'q', PLAYER_STOP },
+};
+
+static int on_key(sd_event_source *source, int fd, uint32_t revents, void *userdata) {
+        struct console *c = userdata;
+        char buf[64];
+        ssize_t n = read(fd, buf, sizeof buf);
+
+        if (n <= 0) {
+                if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                        return 0;
+                return sd_event_source_set_enabled(source, SD_EVENT_OFF); /* end of input: keys are optional */
+        }
+        for (ssize_t i = 0; i < n; i++)
+                for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+                        if (buf[i] == keys[k].key) {
+                                log_debug("%s requested at %.6f", player_command_to_string(keys[k].command),
+                                          now_monotonic() / 1e6);
+                                session_command(c->session, keys[k].command);
+                        }
+        return 0;
+}
+
+static int on_signal(sd_event_source *source, const struct signalfd_siginfo *si, void *userdata) {
+        struct console *c = userdata;
+
+        c->exit_status = 128 + (int) si->ssi_signo;
+        if (session_command(c->session, PLAYER_STOP) < 0)
+                return sd_event_exit(c->event, 0);
+        return 0;
+}
+
+static void raw_mode(struct console *c) {
+        struct termios t;
+
+        if (!c->tty_in || tcgetattr(STDIN_FILENO, &c->saved) < 0)
+                return;
+        t = c->saved;
+        t.c_lflag &= ~(ICANON | ECHO); /* keys at once and unseen; Ctrl-C still signals */
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+        c->raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) >= 0;
+}
+
+static void restore(struct console *c) {
+        if (c->raw)
+                tcsetattr(STDIN_FILENO, TCSANOW, &c->saved);
+        if (c->tty_out)
+                putchar('\n');
+}
+
+int console_run(sd_event *e, const struct routine *routine, const struct plan *plan, struct clips *clips,
+                const struct voice *voice, const struct output_spec *spec, double volume) {
+        _cleanup_(session_freep) struct session *session = NULL;
+        struct console c = {
+                .event = e,
+                .routine = routine,
+                .tty_in = isatty(STDIN_FILENO),
+                .tty_out = isatty(STDOUT_FILENO),
+                .announced = PLAYER_PLAYING,
+        };
+        int r;
+
+        r = sd_event_add_signal(e, NULL, SIGINT, on_signal, &c);
+        if (r >= 0)
+                r = sd_event_add_signal(e, NULL, SIGTERM, on_signal, &c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
+
+        r = session_start(e, plan, clips, voice, spec, volume, on_session, &c, &session);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        if (r == -ENODEV || r == -EIO)
+                return EXIT_UNAVAILABLE;
+        if (r < 0)
+                return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+        c.session = session;
+        log_info("Playing \"%s\" (%u:%02u) on %s.", routine->title, (unsigned) (plan->total / USEC_PER_SEC / 60),
+                 (unsigned) (plan->total / USEC_PER_SEC % 60), session_output(session));
+
+        /* Keys from a terminal or a pipe; /dev/null or a closed stdin just means no keys. */
+        r = sd_event_add_io(e, NULL, STDIN_FILENO, EPOLLIN, on_key, &c);
+        if (r < 0)
+                log_debug("No keys from standard input: %s", strerror(-r));
+        raw_mode(&c);
+
+        r = sd_event_loop(e);
+        restore(&c);
+        if (r < 0 && r != session_error(session))
+                return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;
+        if (session_error(session) < 0)
+                return EXIT_IOERR;
+        return c.exit_status;
+}

@@ -1,0 +1,47 @@
+/* The feed: what passes between the control thread and the audio thread, without a lock.
+ * Commands go to the player through a single-producer, single-consumer ring; what has
+ * been heard comes back through the player's marks and a clock published per buffer. */
+#pragma once
+
+#include "player.h"
+
+#define FEED_RING 32 /* commands in flight; a person pressing keys never fills it */
+
+struct heard {
+        uint64_t frame;      /* the output frame sounding now */
+        enum player_state state;
+        bool interlude;      /* "Ready. 3, 2, 1" or a repeat, the routine standing still */
+        uint64_t pos;        /* the routine's sample */
+        ssize_t cue;         /* the last cue begun at or before pos; -1 before the first */
+};
+
+struct feed {
+        struct player player; /* the audio thread's while an output runs, else the control thread's */
+        bool detached;         /* no output runs: commands go straight to the player */
+
+        _Atomic uint8_t ring[FEED_RING];
+        _Atomic uint32_t head, tail; /* head: written by the control thread; tail: by the audio thread */
+
+        struct {
+                _Atomic uint32_t seq; /* odd while being written */
+                _Atomic uint64_t frame, end;
+                _Atomic usec_t heard_at;
+        } clock;
+        _Atomic uint64_t renders; /* buffers rendered: an output that stops asking is lost */
+};
+
+void feed_init(struct feed *f, const struct plan *plan, const struct track *track,
+               const struct track *lead_in, double volume);
+
+/* Control thread. -EAGAIN when the ring is full. */
+int feed_send(struct feed *f, enum player_command c);
+/* What a listener hears at now (CLOCK_MONOTONIC); false before the first buffer. */
+bool feed_heard(struct feed *f, usec_t now, struct heard *ret);
+/* The output went away: whatever it had not yet played is lost, so pause where the
+ * listener stopped hearing. Call only once nothing renders. */
+void feed_detach(struct feed *f, usec_t now);
+
+/* Audio thread: commands, then n frames, the first to be heard at heard_at. */
+void feed_render(struct feed *f, int16_t *out, size_t n, usec_t heard_at);
+
+usec_t now_monotonic(void);

@@ -1,0 +1,55 @@
+/* Outputs: where the feed's samples go, each at its own pace.
+ *   portaudio[:DEVICE]  a sound device; the samples it consumes are the routine's clock
+ *   wav:FILE            what would be played, written in real time, silence included
+ *   null                silence paced in real time, for tests
+ * CLOCK_MONOTONIC paces the last two, and holds back a device that consumes far faster
+ * than real time (ALSA's null and file plugins do). */
+#pragma once
+
+#include <stdio.h>
+
+#include "feed.h"
+
+enum output_kind { OUTPUT_PORTAUDIO, OUTPUT_WAV, OUTPUT_NULL };
+
+struct output_spec {
+        enum output_kind kind;
+        const char *target; /* the device (NULL: the default) or the file */
+        bool quiet;         /* retrying a device that went away: no error messages */
+};
+
+struct output {
+        const struct output_ops *ops;
+        struct output_spec spec;
+        unsigned rate;
+        usec_t latency;    /* from a sample leaving the feed to its being heard */
+        struct feed *feed; /* while started */
+        char *description;
+};
+
+struct output_ops {
+        int (*start)(struct output *o);
+        int (*check)(struct output *o, usec_t now);
+        void (*stop)(struct output *o);
+        void (*free)(struct output *o);
+};
+
+/* Parses --output: -EINVAL for a spec that is none of the above. */
+int output_spec_parse(const char *s, struct output_spec *ret);
+
+/* Opens an output at rate, or at the nearest rate the device takes: see o->rate. Says in
+ * one sentence what is wrong when it cannot (-ENODEV: no such device, none at all). */
+int output_open(const struct output_spec *spec, unsigned rate, struct output **ret);
+/* From now on the output's thread renders the feed. */
+int output_start(struct output *o, struct feed *f);
+/* Control thread, every so often: 0, or -EIO when the device stopped taking samples (it
+ * was unplugged, its sound server went away), or the error of writing a file. */
+int output_check(struct output *o, usec_t now);
+/* Stops at once: when it returns nothing renders the feed any more. */
+void output_stop(struct output *o);
+void output_free(struct output *o);
+DEFINE_POINTER_CLEANUP(struct output, output_free)
+
+/* The PortAudio side: the devices it sees, and opening one. */
+int portaudio_list_devices(FILE *f);
+int portaudio_open(const struct output_spec *spec, unsigned rate, struct output **ret);

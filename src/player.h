@@ -1,0 +1,103 @@
+/* The player: what the listener hears, as a pure function of the routine's track, the
+ * commands given and the number of samples played so far, which is its clock.
+ *
+ * The audio thread runs it (player_fill); tests run it with a virtual clock. It never
+ * allocates, locks or logs. A second thread learns what it did from its marks, which
+ * player_fill publishes with release stores and player_mark_at reads with acquire loads. */
+#pragma once
+
+#include <stdatomic.h>
+
+#include "mix.h"
+
+enum player_state {
+        PLAYER_PLAYING,
+        PLAYER_PAUSED,
+        PLAYER_STOPPED,
+        PLAYER_FINISHED,
+        _PLAYER_STATE_MAX,
+};
+
+enum player_command {
+        PLAYER_PAUSE,
+        PLAYER_RESUME,
+        PLAYER_TOGGLE,
+        PLAYER_NEXT,
+        PLAYER_PREVIOUS,
+        PLAYER_REPEAT,
+        PLAYER_NEXT_EXERCISE,
+        PLAYER_PREVIOUS_EXERCISE,
+        PLAYER_STOP,
+        _PLAYER_COMMAND_MAX,
+};
+
+/* From output frame `frame` on, the player was in `state` with the routine at `pos`; while
+ * `interlude` is set the routine stood still at pos, otherwise it ran on from there. */
+struct player_mark {
+        uint64_t frame;
+        uint64_t pos;
+        enum player_state state;
+        bool interlude;
+};
+
+#define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
+#define PLAYER_FADE_MSEC 10
+#define PLAYER_RESTART_USEC (3 * USEC_PER_SEC) /* "previous" within this restarts the step before */
+
+struct player {
+        const struct plan *plan;     /* cue i of the plan is clip i of the track */
+        const struct track *track;
+        const struct track *lead_in; /* "Ready. 3, 2, 1" before resuming; may be NULL */
+
+        enum player_state state;
+        uint64_t pos; /* the routine's next sample */
+        size_t hint;
+
+        const struct track *interlude; /* sounds while the routine stands still */
+        uint64_t interlude_pos;
+        size_t interlude_hint;
+        struct track repeat;     /* the interlude "repeat" plays: one clip */
+        struct placed_clip repeat_clip;
+
+        unsigned fade_len, fade_left; /* fading out before `pending` takes effect */
+        enum player_command pending;
+        uint64_t pending_pos;
+
+        uint32_t gain; /* 1 << 16 is unity */
+        uint64_t frame; /* frames written so far: the player's clock */
+
+        struct {
+                _Atomic uint64_t frame, pos;
+                _Atomic int state;
+                _Atomic bool interlude;
+        } marks[PLAYER_MARKS];
+        _Atomic uint64_t n_marks;
+};
+
+/* Everything the player points to must outlive it. The gain is lowered, if need be,
+ * so that no sample of the track or lead-in clips. */
+void player_init(struct player *p, const struct plan *plan, const struct track *track,
+                 const struct track *lead_in, double volume);
+
+/* Writes the next n frames. */
+void player_fill(struct player *p, int16_t *out, size_t n);
+
+/* Applies a command at the player's current frame. Returns false when it has to wait:
+ * a fade is under way, give it again after the next player_fill. */
+bool player_command(struct player *p, enum player_command c);
+
+/* Pauses at once, as if the routine had been heard up to pos and no further: for a
+ * player whose device went away with samples still in its buffers. */
+void player_pause_at(struct player *p, uint64_t pos);
+
+/* What the player did at frame; false if that is older than the marks kept. */
+bool player_mark_at(const struct player *p, uint64_t frame, struct player_mark *ret);
+/* The routine's position at frame, given the mark in force then. */
+uint64_t player_mark_pos(const struct player *p, const struct player_mark *m, uint64_t frame);
+
+/* The last cue starting at or before pos, or -1 before the first. */
+ssize_t player_cue_at(const struct player *p, uint64_t pos);
+
+const char *player_state_to_string(enum player_state s);
+const char *player_command_to_string(enum player_command c);
+int player_command_from_string(const char *s);

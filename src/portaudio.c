@@ -1,0 +1,243 @@
+/* The sound device, through PortAudio. The callback is the audio thread: it renders the
+ * feed and nothing else, except holding back a device that runs ahead of real time. */
+#include <alsa/asoundlib.h>
+#include <errno.h>
+#include <portaudio.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "output.h"
+
+/* libjack comes with PortAudio; when it does, its chatter goes nowhere too. */
+extern void jack_set_error_function(void (*)(const char *)) __attribute__((weak));
+extern void jack_set_info_function(void (*)(const char *)) __attribute__((weak));
+
+struct pa_output {
+        struct output output;
+        PaStream *stream;
+        bool initialized, started;
+        usec_t guard;       /* how far ahead of real time a device may ask before it is held back */
+        usec_t t0;          /* the first callback; only the callback touches t0 and frames */
+        uint64_t frames;
+        _Atomic bool racing;
+        _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
+        unsigned underflows_told;
+        bool racing_told;
+        uint64_t last_renders;
+        usec_t last_progress;
+};
+
+#define STALLED_USEC (2 * USEC_PER_SEC)
+
+static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
+}
+
+static void jack_quiet(const char *message) {
+}
+
+/* ALSA and JACK print a hundred lines when there is no card or server; say one instead. */
+static PaError initialize(void) {
+        snd_lib_error_set_handler(alsa_quiet);
+        if (jack_set_error_function)
+                jack_set_error_function(jack_quiet);
+        if (jack_set_info_function)
+                jack_set_info_function(jack_quiet);
+        return Pa_Initialize();
+}
+
+static bool is_output(PaDeviceIndex i) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        return d && d->maxOutputChannels > 0;
+}
+
+int portaudio_list_devices(FILE *f) {
+        PaError e = initialize();
+        PaDeviceIndex def;
+        int n = 0;
+
+        if (e != paNoError)
+                return log_error_errno(EIO, "Failed to start PortAudio: %s", Pa_GetErrorText(e));
+        def = Pa_GetDefaultOutputDevice();
+        for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); i++) {
+                const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+                if (!is_output(i))
+                        continue;
+                fprintf(f, "%s %s\t(%s, %d channels, %.0f Hz)\n", i == def ? "*" : " ", d->name,
+                        Pa_GetHostApiInfo(d->hostApi)->name, d->maxOutputChannels, d->defaultSampleRate);
+                n++;
+        }
+        Pa_Terminate();
+        return n;
+}
+
+static void list_names(char *buf, size_t size) {
+        size_t used = 0;
+        buf[0] = 0;
+        for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount() && used < size; i++)
+                if (is_output(i))
+                        used += snprintf(buf + used, size - used, "%s\"%s\"", used ? ", " : "", Pa_GetDeviceInfo(i)->name);
+}
+
+/* A device by exact name, else the one whose name contains target; case does not matter. */
+static PaDeviceIndex find_device(const char *target) {
+        PaDeviceIndex found = paNoDevice;
+
+        if (!target)
+                return Pa_GetDefaultOutputDevice();
+        for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); i++) {
+                if (!is_output(i))
+                        continue;
+                if (strcasecmp(Pa_GetDeviceInfo(i)->name, target) == 0)
+                        return i;
+                if (found == paNoDevice && strcasestr(Pa_GetDeviceInfo(i)->name, target))
+                        found = i;
+        }
+        return found;
+}
+
+static int callback(const void *input, void *output, unsigned long n, const PaStreamCallbackTimeInfo *time,
+                    PaStreamCallbackFlags flags, void *userdata) {
+        struct pa_output *o = userdata;
+        unsigned rate = o->output.rate;
+        usec_t now = now_monotonic(), due, heard_at;
+        double latency = time->outputBufferDacTime - time->currentTime;
+
+        if (o->t0 == 0)
+                o->t0 = now;
+        if (flags & paOutputUnderflow)
+                atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
+        due = o->t0 + usec_from_samples(o->frames, rate);
+        if (due > now + o->guard) {
+                /* Consuming faster than real time, as ALSA's null and file plugins do:
+                 * the system clock paces it, like the wav: output. */
+                struct timespec ts = { (due - o->guard) / USEC_PER_SEC, (due - o->guard) % USEC_PER_SEC * 1000 };
+                while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+                        ;
+                atomic_store_explicit(&o->racing, true, memory_order_relaxed);
+                heard_at = due;
+        } else if (latency > 0 && latency < 5.0)
+                heard_at = now + (usec_t) (latency * 1e6);
+        else
+                heard_at = now + o->output.latency;
+        feed_render(o->output.feed, output, n, heard_at);
+        o->frames += n;
+        return paContinue;
+}
+
+static int pa_start(struct output *o) {
+        struct pa_output *p = (struct pa_output *) o;
+        PaError e;
+
+        p->t0 = p->frames = 0;
+        p->last_renders = atomic_load(&o->feed->renders);
+        p->last_progress = now_monotonic();
+        e = Pa_StartStream(p->stream);
+        if (e != paNoError)
+                return log_error_errno(EIO, "Failed to start playing on %s: %s", o->description, Pa_GetErrorText(e));
+        p->started = true;
+        return 0;
+}
+
+static int pa_check(struct output *o, usec_t now) {
+        struct pa_output *p = (struct pa_output *) o;
+        uint64_t renders = atomic_load(&o->feed->renders);
+
+        if (atomic_load(&p->racing) && !p->racing_told) {
+                log_info("%s asks for sound faster than it can be heard; the system clock paces it.", o->description);
+                p->racing_told = true;
+        }
+        unsigned underflows = atomic_load(&p->underflows);
+        if (underflows != p->underflows_told) {
+                log_debug("%s ran dry %u times: the listener heard gaps.", o->description, underflows);
+                p->underflows_told = underflows;
+        }
+        if (Pa_IsStreamActive(p->stream) != 1)
+                return -EIO;
+        if (renders != p->last_renders) {
+                p->last_renders = renders;
+                p->last_progress = now;
+        } else if (now - p->last_progress > STALLED_USEC + o->latency)
+                return -EIO;
+        return 0;
+}
+
+static void pa_stop(struct output *o) {
+        struct pa_output *p = (struct pa_output *) o;
+        if (!p->started)
+                return;
+        Pa_AbortStream(p->stream);
+        p->started = false;
+}
+
+static void pa_free(struct output *o) {
+        struct pa_output *p = (struct pa_output *) o;
+        if (p->stream)
+                Pa_CloseStream(p->stream);
+        if (p->initialized)
+                Pa_Terminate();
+}
+
+static const struct output_ops pa_ops = {
+        .start = pa_start,
+        .check = pa_check,
+        .stop = pa_stop,
+        .free = pa_free,
+};
+
+int portaudio_open(const struct output_spec *spec, unsigned rate, struct output **ret) {
+        _cleanup_(output_freep) struct output *o = NULL;
+        struct pa_output *p = calloc(1, sizeof *p);
+        PaStreamParameters params = { .channelCount = 1, .sampleFormat = paInt16 };
+        const PaDeviceInfo *info;
+        PaError e;
+        char names[512];
+
+        if (!p)
+                return -ENOMEM;
+        *p = (struct pa_output){ .output = { .ops = &pa_ops, .spec = *spec } };
+        o = &p->output;
+
+        e = initialize();
+        if (e != paNoError)
+                return log_error_errno(EIO, "Failed to start PortAudio: %s", Pa_GetErrorText(e));
+        p->initialized = true;
+
+        params.device = find_device(spec->target);
+        if (params.device == paNoDevice) {
+                if (spec->quiet)
+                        return -ENODEV;
+                list_names(names, sizeof names);
+                if (!names[0])
+                        return log_error_errno(ENODEV, "No sound output device: PortAudio finds none (no sound card, "
+                                               "no sound server). Connect a speaker, or play into a file with "
+                                               "--output wav:FILE.");
+                return log_error_errno(ENODEV, "No output device matches \"%s\"; PortAudio sees %s. "
+                                       "Name one of them (tiptoed --list-devices).", spec->target, names);
+        }
+        info = Pa_GetDeviceInfo(params.device);
+        params.suggestedLatency = MAX(info->defaultLowOutputLatency, 0.05);
+        if (Pa_IsFormatSupported(NULL, &params, rate) != paFormatIsSupported)
+                rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
+        o->rate = rate;
+
+        e = Pa_OpenStream(&p->stream, NULL, &params, rate, paFramesPerBufferUnspecified, paNoFlag, callback, p);
+        if (e != paNoError) {
+                p->stream = NULL;
+                if (spec->quiet)
+                        return -EIO;
+                return log_error_errno(EIO, "Failed to open sound device \"%s\" at %u Hz: %s. "
+                                       "Pick another one with --output portaudio:NAME (tiptoed --list-devices).",
+                                       info->name, rate, Pa_GetErrorText(e));
+        }
+        o->latency = usec_from_seconds(Pa_GetStreamInfo(p->stream)->outputLatency);
+        p->guard = MAX(USEC_PER_SEC / 2, 2 * o->latency);
+        if (asprintf(&o->description, "sound device \"%s\" (%s) at %u Hz, latency %.1f ms", info->name,
+                     Pa_GetHostApiInfo(info->hostApi)->name, rate, o->latency / 1000.0) < 0) {
+                o->description = NULL;
+                return -ENOMEM;
+        }
+        *ret = o;
+        o = NULL;
+        return 0;
+}

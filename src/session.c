@@ -1,0 +1,230 @@
+#include <errno.h>
+
+#include "log.h"
+#include "session.h"
+
+#define TICK_USEC (100 * USEC_PER_MSEC)
+#define RETRY_USEC (2 * USEC_PER_SEC)
+
+struct session {
+        sd_event *event;
+        const struct plan *plan;
+        struct plan *lead_in_plan;
+        struct track *track, *lead_in;
+        struct feed feed;
+        struct output_spec spec;
+        struct output *output;
+        unsigned rate;
+        sd_event_source *tick, *retry;
+        struct heard last;
+        const char *reason;
+        int error;
+        session_notify_fn notify;
+        void *userdata;
+};
+
+static void emit(struct session *s, enum session_event e) {
+        if (s->notify)
+                s->notify(s, e, s->userdata);
+}
+
+static void heard_now(struct session *s, usec_t now, struct heard *h) {
+        const struct player *p = &s->feed.player;
+
+        if (s->output) {
+                if (!feed_heard(&s->feed, now, h)) /* not a sound yet */
+                        *h = (struct heard){ .state = PLAYER_PLAYING, .cue = -1 };
+                return;
+        }
+        /* Nothing plays: the player is the control thread's, and what it says is what is heard. */
+        *h = (struct heard){ .frame = p->frame, .state = p->state, .pos = p->pos, .cue = player_cue_at(p, p->pos) };
+}
+
+static void lose_output(struct session *s, usec_t now) {
+        log_warning("Lost %s; paused, trying it again every %u s.", s->output->description,
+                    (unsigned) (RETRY_USEC / USEC_PER_SEC));
+        output_stop(s->output);
+        feed_detach(&s->feed, now);
+        s->output = (output_free(s->output), NULL);
+        s->reason = "the sound device went away";
+        sd_event_source_set_enabled(s->retry, SD_EVENT_ON);
+        sd_event_source_set_time(s->retry, now + RETRY_USEC);
+}
+
+static void finish(struct session *s, int error) {
+        s->error = error;
+        sd_event_source_set_enabled(s->tick, SD_EVENT_OFF);
+        sd_event_source_set_enabled(s->retry, SD_EVENT_OFF);
+        sd_event_exit(s->event, error);
+}
+
+/* When to look again: at the next cue's first sound, or in a while. */
+static usec_t next_look(const struct session *s, usec_t now, const struct heard *h) {
+        const struct track *t = s->track;
+        usec_t next = now + TICK_USEC;
+
+        if (h->state == PLAYER_PLAYING && !h->interlude && (size_t) (h->cue + 1) < t->n_clips) {
+                uint64_t start = t->clips[h->cue + 1].start;
+                if (start > h->pos)
+                        next = MIN(next, now + usec_from_samples(start - h->pos, t->rate));
+        }
+        return next;
+}
+
+static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
+        struct session *s = userdata;
+        usec_t now = now_monotonic();
+        struct heard h;
+        int r;
+
+        if (s->output) {
+                r = output_check(s->output, now);
+                if (r == -EIO)
+                        lose_output(s, now);
+                else if (r < 0) {
+                        log_error_errno(r, "Failed to play into %s: %m", s->output->description);
+                        finish(s, r);
+                        return 0;
+                }
+        }
+        heard_now(s, now, &h);
+        if (h.state != s->last.state || h.interlude != s->last.interlude) {
+                if (h.state == PLAYER_PLAYING)
+                        s->reason = NULL;
+                s->last = h;
+                emit(s, SESSION_STATE);
+        }
+        if (h.state == PLAYER_PLAYING && !h.interlude && h.cue != s->last.cue && h.cue >= 0) {
+                s->last = h;
+                emit(s, SESSION_CUE);
+        }
+        s->last = h;
+        emit(s, SESSION_PROGRESS);
+        if (h.state == PLAYER_FINISHED || h.state == PLAYER_STOPPED) {
+                finish(s, 0);
+                return 0;
+        }
+        sd_event_source_set_time(source, next_look(s, now, &h));
+        return 0;
+}
+
+static int on_retry(sd_event_source *source, uint64_t usec, void *userdata) {
+        struct session *s = userdata;
+        struct output_spec quiet = s->spec;
+        struct output *o = NULL;
+        int r;
+
+        quiet.quiet = true;
+        r = output_open(&quiet, s->rate, &o);
+        if (r >= 0 && o->rate != s->rate) {
+                log_warning("%s is back, but not at %u Hz; waiting for it.", o->description, s->rate);
+                r = -EIO;
+        }
+        if (r >= 0)
+                r = output_start(o, &s->feed);
+        if (r < 0) {
+                output_free(o);
+                sd_event_source_set_time(source, usec + RETRY_USEC);
+                return 0;
+        }
+        s->output = o;
+        log_info("Playing on %s again.", o->description);
+        sd_event_source_set_enabled(source, SD_EVENT_OFF);
+        if (s->reason) /* paused by the loss, not by the listener: go on, with a lead-in */
+                feed_send(&s->feed, PLAYER_RESUME);
+        return 0;
+}
+
+int session_start(sd_event *e, const struct plan *plan, struct clips *clips, const struct voice *voice,
+                  const struct output_spec *spec, double volume, session_notify_fn notify, void *userdata,
+                  struct session **ret) {
+        _cleanup_(session_freep) struct session *s = calloc(1, sizeof *s);
+        usec_t now = now_monotonic();
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        s->event = sd_event_ref(e);
+        s->plan = plan;
+        s->spec = *spec;
+        s->notify = notify;
+        s->userdata = userdata;
+        s->last = (struct heard){ .state = PLAYER_PLAYING, .cue = -1 };
+
+        r = output_open(spec, clips_sample_rate(clips), &s->output);
+        if (r < 0)
+                return r;
+        s->rate = s->output->rate;
+
+        r = plan_lead_in(voice, clips_duration, clips, &s->lead_in_plan);
+        if (r >= 0)
+                r = track_build(s->lead_in_plan, clips, s->rate, &s->lead_in);
+        if (r >= 0)
+                r = track_build(plan, clips, s->rate, &s->track);
+        if (r < 0)
+                return r;
+        feed_init(&s->feed, plan, s->track, s->lead_in, volume);
+
+        r = sd_event_add_time(e, &s->tick, CLOCK_MONOTONIC, now, 1, on_tick, s);
+        if (r >= 0)
+                r = sd_event_add_time(e, &s->retry, CLOCK_MONOTONIC, now + RETRY_USEC, 1, on_retry, s);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->retry, SD_EVENT_OFF);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up timers: %m");
+        r = sd_event_source_set_enabled(s->tick, SD_EVENT_ON);
+        if (r < 0)
+                return r;
+
+        r = output_start(s->output, &s->feed);
+        if (r < 0)
+                return r;
+        *ret = s;
+        s = NULL;
+        return 0;
+}
+
+void session_free(struct session *s) {
+        if (!s)
+                return;
+        output_free(s->output); /* first: then nothing renders what is freed below */
+        sd_event_source_disable_unref(s->tick);
+        sd_event_source_disable_unref(s->retry);
+        track_free(s->track);
+        track_free(s->lead_in);
+        plan_free(s->lead_in_plan);
+        sd_event_unref(s->event);
+        free(s);
+}
+
+int session_command(struct session *s, enum player_command c) {
+        int r = feed_send(&s->feed, c);
+        if (r < 0)
+                return r;
+        if (c == PLAYER_RESUME || c == PLAYER_TOGGLE)
+                s->reason = NULL;
+        /* Look again soon, so whoever asked hears about it promptly. */
+        return sd_event_source_set_time(s->tick, now_monotonic() + 20 * USEC_PER_MSEC);
+}
+
+void session_status(struct session *s, struct session_status *ret) {
+        *ret = (struct session_status){
+                .heard = s->last,
+                .position = usec_from_samples(s->last.pos, s->rate),
+                .total = s->plan->total,
+                .reason = s->last.state == PLAYER_PAUSED ? s->reason : NULL,
+                .device = s->output != NULL,
+        };
+}
+
+const struct plan *session_plan(const struct session *s) {
+        return s->plan;
+}
+
+const char *session_output(const struct session *s) {
+        return s->output ? s->output->description : NULL;
+}
+
+int session_error(const struct session *s) {
+        return s->error;
+}

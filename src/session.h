@@ -1,0 +1,40 @@
+/* A session: one routine played live. It owns the routine's tracks, the feed and the
+ * output, and runs on sd-event: a timer follows what the listener has heard, and a
+ * watchdog notices a device that went away, pauses, and tries it again every 2 s. */
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include "clips.h"
+#include "output.h"
+
+enum session_event {
+        SESSION_CUE,      /* a cue began to be heard */
+        SESSION_STATE,    /* playing, paused (with a reason), stopped, finished */
+        SESSION_PROGRESS, /* a while has passed: for a status line */
+};
+
+struct session;
+typedef void (*session_notify_fn)(struct session *s, enum session_event e, void *userdata);
+
+struct session_status {
+        struct heard heard;
+        usec_t position, total; /* of the routine, as heard */
+        const char *reason;     /* why it paused by itself; NULL if it did not */
+        bool device;            /* an output is playing */
+};
+
+/* Builds the tracks (at the rate the output takes), opens the output and starts playing.
+ * The plan and clips must outlive the session. -ENODEV: no device; the output said why. */
+int session_start(sd_event *e, const struct plan *plan, struct clips *clips, const struct voice *voice,
+                  const struct output_spec *spec, double volume, session_notify_fn notify, void *userdata,
+                  struct session **ret);
+void session_free(struct session *s);
+DEFINE_POINTER_CLEANUP(struct session, session_free)
+
+int session_command(struct session *s, enum player_command c);
+void session_status(struct session *s, struct session_status *ret);
+const struct plan *session_plan(const struct session *s);
+const char *session_output(const struct session *s);
+/* 0 while it plays and after it ended well; an output's write error otherwise. */
+int session_error(const struct session *s);

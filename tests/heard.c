@@ -1,0 +1,199 @@
+/* heard: finds a routine's cues in a recording of what a listener heard, and says how far
+ * each gap between consecutive cues is from the plan.
+ *
+ *   heard [--tolerance-ms MS] [--level LEVEL] RECORDING.wav ROUTINE VOICE
+ *
+ * It plans the routine as tiptoed does (same eSpeak NG clips) and looks for each cue's
+ * clip, in order, near where the last one found says it should be. A cue not there
+ * (after a pause, or a device that went away) is looked for further on, and where it is
+ * found again is a "resync". Prints one line per cue and a summary; exits 1 when a cue is
+ * missing, comes out of order, or a gap is off by more than the tolerance. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "clips.h"
+#include "log.h"
+#include "mix.h"
+#include "wav.h"
+
+#define TEMPLATE_MSEC 80 /* of each clip's start, correlated with the recording */
+#define NEAR_MSEC 50     /* how far from where it should be a cue is looked for */
+#define MATCH 0.9        /* normalized correlation that counts as "this clip" */
+
+struct recording {
+        int16_t *pcm;
+        size_t n;
+        unsigned rate;
+};
+
+/* Normalized correlation of the clip's start with the recording at offset at. */
+static double correlate(const struct recording *r, const struct clip *c, size_t at) {
+        size_t n = MIN(c->n_samples, (size_t) r->rate * TEMPLATE_MSEC / 1000);
+        double xy = 0, xx = 0, yy = 0;
+
+        if (at + n > r->n)
+                return 0;
+        for (size_t k = 0; k < n; k++) {
+                double x = r->pcm[at + k], y = c->samples[k];
+                xy += x * y;
+                xx += x * x;
+                yy += y * y;
+        }
+        return xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0;
+}
+
+/* The best match of clip within [from, to); -1 if none matches. */
+static ssize_t find_clip(const struct recording *r, const struct clip *c, size_t from, size_t to) {
+        double best = MATCH;
+        ssize_t at = -1;
+
+        for (size_t i = from; i < MIN(to, r->n); i++) {
+                double v = correlate(r, c, i);
+                if (v > best) {
+                        best = v;
+                        at = (ssize_t) i;
+                }
+        }
+        return at;
+}
+
+static bool loud(int16_t s) {
+        return abs(s) >= CLIP_SILENCE_THRESHOLD;
+}
+
+/* Cue i and cue i + 1 both, at the plan's distance apart, from sample from on: where a
+ * routine goes on after a break, past whatever was said in between ("Ready. 3, 2, 1"). */
+static ssize_t resync(const struct recording *r, const struct plan *p, const struct track *t, size_t i, size_t from) {
+        size_t near = r->rate * NEAR_MSEC / 1000;
+
+        for (size_t at = from; at < r->n; at++) {
+                if (!loud(r->pcm[at]) || (at > 0 && loud(r->pcm[at - 1])))
+                        continue; /* only where a sound begins */
+                ssize_t here = find_clip(r, t->clips[i].clip, at > near ? at - near : 0, at + near);
+                if (here < 0)
+                        continue;
+                if (i + 1 == p->n_cues)
+                        return here;
+                size_t next = here + (t->clips[i + 1].start - t->clips[i].start);
+                if (find_clip(r, t->clips[i + 1].clip, next > near ? next - near : 0, next + near) >= 0)
+                        return here;
+        }
+        return -1;
+}
+
+static int cmp_double(const void *a, const void *b) {
+        double x = *(const double *) a, y = *(const double *) b;
+        return (x > y) - (x < y);
+}
+
+int main(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "tolerance-ms", required_argument, NULL, 't' },
+                { "level", required_argument, NULL, 'l' },
+                {}
+        };
+        double tolerance = 2.0;
+        int level = LEVEL_NORMAL, c;
+        struct recording rec = {};
+        struct routine *routine = NULL;
+        struct voice *voice = NULL;
+        struct speech *speech = NULL;
+        struct clips *clips = NULL;
+        struct plan *plan = NULL;
+        struct track *track = NULL;
+        struct conf_error err;
+
+        while ((c = getopt_long(argc, argv, "t:l:", options, NULL)) >= 0)
+                if (c == 't')
+                        tolerance = atof(optarg);
+                else if (c == 'l' && (level = level_from_string(optarg)) >= 0)
+                        ;
+                else
+                        return 2;
+        if (argc - optind != 3) {
+                fprintf(stderr, "Usage: heard [--tolerance-ms MS] [--level LEVEL] RECORDING.wav ROUTINE VOICE\n");
+                return 2;
+        }
+        if (wav_read(argv[optind], &rec.pcm, &rec.n, &rec.rate) < 0)
+                return fprintf(stderr, "heard: cannot read %s\n", argv[optind]), 2;
+        if (routine_load(argv[optind + 1], &routine, &err) < 0 || voice_load(argv[optind + 2], &voice, &err) < 0)
+                return fprintf(stderr, "%s\n", err.text), 2;
+        if (speech_new(voice, &speech) < 0 || clips_new(speech, &clips) < 0 ||
+            plan_build(routine, level, voice, clips_duration, clips, &plan) < 0 ||
+            track_build(plan, clips, rec.rate, &track) < 0)
+                return fprintf(stderr, "heard: cannot plan %s\n", argv[optind + 1]), 2;
+
+        size_t near = rec.rate * NEAR_MSEC / 1000, found = 0, resyncs = 0, n_gaps = 0, first_loud = 0;
+        double *gaps = calloc(plan->n_cues, sizeof *gaps), worst = 0;
+        ssize_t prev = -1, segment_start = -1;
+        size_t segment_cue = 0;
+        double drift_ppm = 0;
+        bool ok = true;
+
+        while (first_loud < rec.n && !loud(rec.pcm[first_loud]))
+                first_loud++;
+        for (size_t i = 0; i < plan->n_cues; i++) {
+                const struct clip *clip = track->clips[i].clip;
+                ssize_t at;
+                bool again = false;
+
+                if (prev < 0)
+                        at = find_clip(&rec, clip, first_loud > near ? first_loud - near : 0, first_loud + near);
+                else {
+                        size_t expect = prev + (track->clips[i].start - track->clips[i - 1].start);
+                        at = find_clip(&rec, clip, expect > near ? expect - near : 0, expect + near);
+                        if (at < 0) {
+                                at = resync(&rec, plan, track, i, prev + 1);
+                                again = at >= 0;
+                        }
+                }
+                if (at < 0) {
+                        printf("cue %zu %-11s %9.3f  NOT HEARD  %s\n", i, cue_kind_to_string(plan->cues[i].kind),
+                               plan->cues[i].start / 1e6, plan->cues[i].text);
+                        ok = false;
+                        continue;
+                }
+                found++;
+                if (again || prev < 0) {
+                        if (again)
+                                resyncs++;
+                        printf("cue %zu %-11s %9.3f  heard at %9.4f  %s%s\n", i, cue_kind_to_string(plan->cues[i].kind),
+                               plan->cues[i].start / 1e6, (double) at / rec.rate, again ? "RESYNC  " : "",
+                               plan->cues[i].text);
+                        segment_start = at;
+                        segment_cue = i;
+                } else {
+                        double planned = (double) (track->clips[i].start - track->clips[i - 1].start) / rec.rate;
+                        double error = ((double) (at - prev) / rec.rate - planned) * 1000;
+                        gaps[n_gaps++] = fabs(error);
+                        worst = MAX(worst, fabs(error));
+                        if (fabs(error) > tolerance)
+                                ok = false;
+                        printf("cue %zu %-11s %9.3f  heard at %9.4f  gap error %+7.3f ms  %s\n", i,
+                               cue_kind_to_string(plan->cues[i].kind), plan->cues[i].start / 1e6,
+                               (double) at / rec.rate, error, plan->cues[i].text);
+                        uint64_t span = track->clips[i].start - track->clips[segment_cue].start;
+                        if (span > 0)
+                                drift_ppm = ((double) (at - segment_start) - (double) span) / span * 1e6;
+                }
+                prev = at;
+        }
+
+        qsort(gaps, n_gaps, sizeof *gaps, cmp_double);
+        printf("# %zu of %zu cues heard in order, %zu resync%s; gap error |median| %.3f ms, p99 %.3f ms, "
+               "max %.3f ms over %zu gaps; drift %.1f ppm\n",
+               found, plan->n_cues, resyncs, resyncs == 1 ? "" : "s", n_gaps ? gaps[n_gaps / 2] : 0,
+               n_gaps ? gaps[MIN(n_gaps - 1, (size_t) ceil(n_gaps * 0.99) - 1)] : 0, worst, n_gaps, drift_ppm);
+
+        free(gaps);
+        track_free(track);
+        plan_free(plan);
+        clips_free(clips);
+        speech_free(speech);
+        voice_free(voice);
+        routine_free(routine);
+        free(rec.pcm);
+        return ok ? 0 : 1;
+}
