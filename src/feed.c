@@ -70,6 +70,8 @@ static bool heard_frame(struct feed *f, usec_t now, uint64_t *ret) {
                 atomic_thread_fence(memory_order_acquire);
         } while ((seq & 1) || seq != atomic_load_explicit(&f->clock.seq, memory_order_relaxed));
 
+        if (at == USEC_INFINITY)
+                return false;
         if (now >= at)
                 *ret = MIN(end, frame + (now - at) * rate / USEC_PER_SEC);
         else {

@@ -372,10 +372,12 @@ int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *u
 
         if (!plan)
                 return -ENOMEM;
-        r = say(&p, CUE_INSTRUCTION, voice->phrases[PHRASE_READY]);
+        /* Half a second of quiet first: a device that has just come back, or an amplifier
+         * that dozed off during the pause, would swallow the start of "Ready". */
+        r = say_on(&p, CUE_INSTRUCTION, strdup(voice->phrases[PHRASE_READY]), USEC_PER_SEC / 2, NULL);
         if (r < 0)
                 return r;
-        r = countdown(&p, 4 * USEC_PER_SEC);
+        r = countdown(&p, USEC_PER_SEC / 2 + 4 * USEC_PER_SEC);
         if (r < 0)
                 return r;
         plan->total = p.cursor;

@@ -49,8 +49,8 @@ typedef int (*phrase_duration_fn)(void *userdata, const char *text, usec_t *ret)
 
 int plan_build(const struct routine *routine, enum level level, const struct voice *voice,
                phrase_duration_fn duration, void *userdata, struct plan **ret);
-/* "Ready. 3, 2, 1", the numbers on the seconds: what a paused routine says as it goes on,
- * so nobody is caught cold. The routine continues at the plan's total. */
+/* Quiet, then "Ready. 3, 2, 1", the numbers on the seconds: what a paused routine says as
+ * it goes on, so nobody is caught cold. The routine continues at the plan's total. */
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret);
 
 void plan_free(struct plan *p);

@@ -67,12 +67,14 @@ void player_init(struct player *p, const struct plan *plan, const struct track *
                 .track = track,
                 .lead_in = lead_in,
                 .state = PLAYER_PLAYING,
+                .opening = { .length = track->rate * PLAYER_OPENING_MSEC / 1000, .rate = track->rate },
                 .repeat = { .clips = &p->repeat_clip, .n_clips = 1, .rate = track->rate },
                 .fade_len = MAX(1u, track->rate * PLAYER_FADE_MSEC / 1000),
         };
         if (peak > 0 && gain > 32767.0 * 65536.0 / peak)
                 gain = 32767.0 * 65536.0 / peak; /* as loud as asked, short of clipping */
         p->gain = (uint32_t) gain;
+        p->interlude = &p->opening;
         mark(p);
 }
 

@@ -108,6 +108,8 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
         if (flags & paOutputUnderflow)
                 atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
         due = o->t0 + usec_from_samples(o->frames, rate);
+        if (latency <= 0 || latency >= 5.0)
+                latency = o->output.latency / 1e6;
         if (due > now + o->guard) {
                 /* Consuming faster than real time, as ALSA's null and file plugins do:
                  * the system clock paces it, like the wav: output. */
@@ -116,10 +118,12 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                         ;
                 atomic_store_explicit(&o->racing, true, memory_order_relaxed);
                 heard_at = due;
-        } else if (latency > 0 && latency < 5.0)
-                heard_at = now + (usec_t) (latency * 1e6);
+        } else if (o->frames < 2 * (n + (uint64_t) (latency * rate)))
+                /* Filling the device's buffer before it starts: a sound server can take a second
+                 * or more to begin, and until it does the latency it reports means nothing. */
+                heard_at = USEC_INFINITY;
         else
-                heard_at = now + o->output.latency;
+                heard_at = now + (usec_t) (latency * 1e6);
         feed_render(o->output.feed, output, n, heard_at);
         o->frames += n;
         return paContinue;

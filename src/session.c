@@ -32,8 +32,8 @@ static void heard_now(struct session *s, usec_t now, struct heard *h) {
         const struct player *p = &s->feed.player;
 
         if (s->output) {
-                if (!feed_heard(&s->feed, now, h)) /* not a sound yet */
-                        *h = (struct heard){ .state = PLAYER_PLAYING, .cue = -1 };
+                if (!feed_heard(&s->feed, now, h)) /* the device has not begun: nothing new */
+                        *h = s->last;
                 return;
         }
         /* Nothing plays: the player is the control thread's, and what it says is what is heard. */

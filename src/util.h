@@ -11,6 +11,7 @@ typedef uint64_t usec_t;
 
 #define USEC_PER_SEC ((usec_t) 1000000)
 #define USEC_PER_MSEC ((usec_t) 1000)
+#define USEC_INFINITY ((usec_t) UINT64_MAX)
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

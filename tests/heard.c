@@ -1,13 +1,15 @@
 /* heard: finds a routine's cues in a recording of what a listener heard, and says how far
  * each gap between consecutive cues is from the plan.
  *
- *   heard [--tolerance-ms MS] [--level LEVEL] RECORDING.wav ROUTINE VOICE
+ *   heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] RECORDING.wav ROUTINE VOICE
  *
  * It plans the routine as tiptoed does (same eSpeak NG clips) and looks for each cue's
  * clip, in order, near where the last one found says it should be. A cue not there
  * (after a pause, or a device that went away) is looked for further on, and where it is
- * found again is a "resync". Prints one line per cue and a summary; exits 1 when a cue is
- * missing, comes out of order, or a gap is off by more than the tolerance. */
+ * found again is a "resync". With --cues, only those cues are looked for, the first of
+ * them wherever it is (a recording made after a device came back starts mid-routine).
+ * Prints one line per cue and a summary; exits 1 when a cue is missing, comes out of
+ * order, or a gap is off by more than the tolerance. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -68,9 +70,17 @@ static bool loud(int16_t s) {
 static ssize_t resync(const struct recording *r, const struct plan *p, const struct track *t, size_t i, size_t from) {
         size_t near = r->rate * NEAR_MSEC / 1000;
 
+        size_t quiet = 0, onset_quiet = r->rate / 50; /* 20 ms */
+
         for (size_t at = from; at < r->n; at++) {
-                if (!loud(r->pcm[at]) || (at > 0 && loud(r->pcm[at - 1])))
-                        continue; /* only where a sound begins */
+                if (!loud(r->pcm[at])) {
+                        quiet++;
+                        continue;
+                }
+                bool onset = quiet >= onset_quiet || at == from;
+                quiet = 0;
+                if (!onset)
+                        continue; /* only where a sound begins after quiet */
                 ssize_t here = find_clip(r, t->clips[i].clip, at > near ? at - near : 0, at + near);
                 if (here < 0)
                         continue;
@@ -92,10 +102,12 @@ int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "tolerance-ms", required_argument, NULL, 't' },
                 { "level", required_argument, NULL, 'l' },
+                { "cues", required_argument, NULL, 'c' },
                 {}
         };
         double tolerance = 2.0;
         int level = LEVEL_NORMAL, c;
+        size_t first = 0, last = SIZE_MAX;
         struct recording rec = {};
         struct routine *routine = NULL;
         struct voice *voice = NULL;
@@ -105,9 +117,11 @@ int main(int argc, char *argv[]) {
         struct track *track = NULL;
         struct conf_error err;
 
-        while ((c = getopt_long(argc, argv, "t:l:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "t:l:c:", options, NULL)) >= 0)
                 if (c == 't')
                         tolerance = atof(optarg);
+                else if (c == 'c' && sscanf(optarg, "%zu-%zu", &first, &last) >= 1)
+                        ;
                 else if (c == 'l' && (level = level_from_string(optarg)) >= 0)
                         ;
                 else
@@ -134,12 +148,15 @@ int main(int argc, char *argv[]) {
 
         while (first_loud < rec.n && !loud(rec.pcm[first_loud]))
                 first_loud++;
-        for (size_t i = 0; i < plan->n_cues; i++) {
+        last = MIN(last, plan->n_cues - 1);
+        for (size_t i = first; i <= last; i++) {
                 const struct clip *clip = track->clips[i].clip;
                 ssize_t at;
                 bool again = false;
 
-                if (prev < 0)
+                if (prev < 0 && i > 0)
+                        at = resync(&rec, plan, track, i, 0);
+                else if (prev < 0)
                         at = find_clip(&rec, clip, first_loud > near ? first_loud - near : 0, first_loud + near);
                 else {
                         size_t expect = prev + (track->clips[i].start - track->clips[i - 1].start);
@@ -162,6 +179,9 @@ int main(int argc, char *argv[]) {
                         printf("cue %zu %-11s %9.3f  heard at %9.4f  %s%s\n", i, cue_kind_to_string(plan->cues[i].kind),
                                plan->cues[i].start / 1e6, (double) at / rec.rate, again ? "RESYNC  " : "",
                                plan->cues[i].text);
+                        if (prev < 0)
+                                printf("# cue %zu is heard %.4f s after the first sound\n", i,
+                                       (double) (at - (ssize_t) first_loud) / rec.rate);
                         segment_start = at;
                         segment_cue = i;
                 } else {
@@ -184,7 +204,7 @@ int main(int argc, char *argv[]) {
         qsort(gaps, n_gaps, sizeof *gaps, cmp_double);
         printf("# %zu of %zu cues heard in order, %zu resync%s; gap error |median| %.3f ms, p99 %.3f ms, "
                "max %.3f ms over %zu gaps; drift %.1f ppm\n",
-               found, plan->n_cues, resyncs, resyncs == 1 ? "" : "s", n_gaps ? gaps[n_gaps / 2] : 0,
+               found, last - first + 1, resyncs, resyncs == 1 ? "" : "s", n_gaps ? gaps[n_gaps / 2] : 0,
                n_gaps ? gaps[MIN(n_gaps - 1, (size_t) ceil(n_gaps * 0.99) - 1)] : 0, worst, n_gaps, drift_ppm);
 
         free(gaps);

@@ -1,0 +1,106 @@
+#!/bin/sh
+# tiptoed --once as a listener hears it: through PortAudio, ALSA's pulse plugin and a
+# PulseAudio null sink, recorded with parecord (tests/pulse.sh). tests/heard finds every
+# cue in the recording and checks each gap between cues against the plan, within 2 ms.
+. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/pulse.sh"
+
+tiptoed="$top_builddir/src/tiptoed"
+heard="$top_builddir/tests/heard"
+routine="$top_srcdir/tests/data/short.conf"
+voice="$top_srcdir/voices/en.conf"
+pulse_setup
+tmp="$PULSE_TMP"
+
+no_device() {
+        out=$("$tiptoed" --once "$routine" 2>&1 </dev/null)
+        rc=$?
+        [ "$rc" -eq 69 ] || { echo "exit $rc, expected 69: $out"; return 1; }
+        [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || { echo "more than one line (ALSA/JACK noise?):"; echo "$out"; return 1; }
+        printf '%s\n' "$out" | grep -q -- "--output wav:FILE"
+}
+check "no sound device: one sentence naming the way out, exit 69" no_device
+
+pulse_start || { echo "Bail out! cannot start PulseAudio (see $tmp/pulse.log)"; exit 1; }
+
+check "--list-devices marks the default device" expect_exit 0 '^\* default' "$tiptoed" --list-devices
+
+play_heard() {
+        record_start "$tmp/heard.wav" || return 1
+        "$tiptoed" --once "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+        record_stop
+        "$heard" --tolerance-ms 2 "$tmp/heard.wav" "$routine" "$voice"
+}
+check "every cue is heard in order, each gap within 2 ms of the plan" play_heard
+
+# Keys from a pipe: pause in the first exercise's instruction, resume 2 s later.
+pause_resume() {
+        mkfifo "$tmp/keys"
+        record_start "$tmp/paused.wav" || return 1
+        "$tiptoed" -v --once "$routine" <"$tmp/keys" 2>"$tmp/err" &
+        pid=$!
+        exec 3>"$tmp/keys"
+        sleep 6.2 # "Raise." is said at 4.45 s, after 0.5 s of opening quiet and the start-up
+        printf ' ' >&3
+        sleep 2
+        printf ' ' >&3
+        wait $pid || { cat "$tmp/err"; return 1; }
+        exec 3>&-
+        record_stop
+        grep -q "^tiptoed: paused at" "$tmp/err" || { echo "no pause:"; cat "$tmp/err"; return 1; }
+        "$heard" --tolerance-ms 2 "$tmp/paused.wav" "$routine" "$voice" >"$tmp/out" || { cat "$tmp/out"; return 1; }
+        # The pause breaks the plan's spacing once; before and after, it holds.
+        grep -q '^# 22 of 22 cues heard in order, 1 resync;' "$tmp/out" || { cat "$tmp/out"; return 1; }
+}
+check "pause and resume from keys: nothing skipped, spacing exact on both sides" pause_resume
+
+# The sound server dies mid-routine and comes back: tiptoed pauses, retries, and goes on
+# from the cue it was saying, after "Ready. 3, 2, 1".
+device_lost() {
+        record_start "$tmp/before.wav" || return 1
+        "$tiptoed" -v --once "$routine" </dev/null 2>"$tmp/err" &
+        pid=$!
+        sleep 7.5
+        pulse_stop
+        record_stop
+        sleep 3
+        pulse_start || return 1
+        record_start "$tmp/after.wav" || return 1
+        wait $pid || { echo "tiptoed failed:"; cat "$tmp/err"; return 1; }
+        record_stop
+        grep -q "Lost sound device" "$tmp/err" && grep -q "again" "$tmp/err" || { cat "$tmp/err"; return 1; }
+        # The last cue tiptoed heard begin before the loss is the one to go on from.
+        last=$(sed -n '/Lost sound device/q; s/^tiptoed: cue \([0-9]*\) .*/\1/p' "$tmp/err" | tail -n 1)
+        [ -n "$last" ] || { cat "$tmp/err"; return 1; }
+        if [ "$last" -gt 0 ]; then
+                "$heard" --cues "0-$((last - 1))" "$tmp/before.wav" "$routine" "$voice" >"$tmp/out" ||
+                        { echo "before the loss:"; cat "$tmp/out"; return 1; }
+        fi
+        # Either the cue cut off is said again whole, or, lost in the quiet after it, the next comes.
+        if "$heard" --cues "$last-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
+                resumed=$last
+        elif "$heard" --cues "0-$last" "$tmp/before.wav" "$routine" "$voice" >/dev/null &&
+                "$heard" --cues "$((last + 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
+                resumed=$((last + 1))
+        else
+                echo "after the loss (last cue begun: $last):"; cat "$tmp/out" "$tmp/err"; return 1
+        fi
+        # ... and not from further back: the cue before is not in the second recording.
+        if "$heard" --cues "$((resumed - 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
+                echo "went on from cue $((resumed - 1)), before the one cut off ($resumed):"; cat "$tmp/out"; return 1
+        fi
+}
+check "sound server killed and restarted: paused, went on from the right cue, nothing skipped" device_lost
+
+interrupted() {
+        "$tiptoed" --once "$routine" </dev/null 2>/dev/null &
+        pid=$!
+        sleep 3
+        kill -INT $pid
+        rc=0
+        wait $pid || rc=$?
+        [ "$rc" -eq 130 ] || { echo "exit $rc, expected 130"; return 1; }
+}
+check "Ctrl-C fades out and exits 130" interrupted
+
+finish
