@@ -75,6 +75,18 @@ check "no action is a usage error, exit 64" expect_exit 64 "no action given" "$t
 check "an unknown level is a usage error, exit 64" expect_exit 64 "unknown level 'medium'" "$tiptoed" --plan --level medium
 check "an unknown option is a usage error, exit 64" expect_exit 64 "unrecognized option" "$tiptoed" --bogus
 check "two actions at once are a usage error, exit 64" expect_exit 64 "one action at a time" "$tiptoed" --plan --check-config
+render_german() {
+        "$tiptoed" --render "$tmp/de.wav" --language de 2>/dev/null &&
+                "$top_builddir/tests/heard" "$tmp/de.wav" "$top_srcdir/config/routines/morning-feet.de.conf" \
+                        "$top_srcdir/voices/de.conf" | tail -n 1 | grep -q '^# 679 of 679 cues heard in order, 0 resyncs'
+}
+check "--language de renders the whole German routine, every cue in place" render_german
+check "--language de plans the German routine" expect_exit 0 "Fersenheben" "$tiptoed" --plan --language de
+check "an English routine with the German voice exits 78 and says what to add" \
+        expect_exit 78 "Add a routine file for \"de\"" "$tiptoed" --plan --language de "$top_srcdir/config/routines/morning-feet.conf"
+check "an unknown --output is a usage error, exit 64" expect_exit 64 "use portaudio" "$tiptoed" --once --output speaker
+check "--once into a WAV file that cannot be created exits 73" \
+        expect_exit 73 "Failed to create /nonexistent/x.wav" "$tiptoed" --once --output wav:/nonexistent/x.wav
 check "--help exits 0" expect_exit 0 "Usage: tiptoed" "$tiptoed" --help
 check "--version exits 0" expect_exit 0 "^tiptoed [0-9]" "$tiptoed" --version
 

@@ -191,6 +191,36 @@ static void test_generated_phrases_come_from_the_voice(void **state) {
         free(path);
 }
 
+/* The German routine is the same routine: cue for cue the same kinds, and not one
+ * sentence left in English (digits aside, which the German voice says in German). */
+static void test_german_routine_matches_the_english_one(void **state) {
+        struct routine *en = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
+        struct routine *de = load_routine_or_die(srcdir_path("config/routines/morning-feet.de.conf"));
+        struct voice *ven = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct voice *vde = load_voice_or_die(srcdir_path("voices/de.conf"));
+        struct plan *pen = NULL, *pde = NULL;
+
+        assert_string_equal(en->language, "en");
+        assert_string_equal(de->language, "de");
+        assert_string_equal(de->id, "morning-feet"); /* the same routine, for history and schedules */
+        for (enum level l = 0; l < _LEVEL_MAX; l++) {
+                assert_int_equal(plan_build(en, l, ven, fake_duration, NULL, &pen), 0);
+                assert_int_equal(plan_build(de, l, vde, fake_duration, NULL, &pde), 0);
+                assert_int_equal(pen->n_cues, pde->n_cues);
+                for (size_t i = 0; i < pen->n_cues; i++) {
+                        assert_int_equal(pen->cues[i].kind, pde->cues[i].kind);
+                        if (strspn(pde->cues[i].text, "0123456789") != strlen(pde->cues[i].text))
+                                assert_string_not_equal(pen->cues[i].text, pde->cues[i].text);
+                }
+                plan_free(pen);
+                plan_free(pde);
+        }
+        routine_free(en);
+        routine_free(de);
+        voice_free(ven);
+        voice_free(vde);
+}
+
 /* With real eSpeak NG durations, normal lasts what the article promises: about 20 minutes. */
 static void test_routine_length_per_level(void **state) {
         struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
@@ -226,6 +256,7 @@ int main(void) {
                 cmocka_unit_test(test_sets_and_sides_announced),
                 cmocka_unit_test(test_long_speech_makes_room),
                 cmocka_unit_test(test_generated_phrases_come_from_the_voice),
+                cmocka_unit_test(test_german_routine_matches_the_english_one),
                 cmocka_unit_test(test_routine_length_per_level),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
