@@ -61,44 +61,6 @@ pause_resume() {
 }
 check "pause and resume from keys: nothing skipped, spacing exact on both sides" pause_resume
 
-# The sound server dies mid-routine and comes back: tiptoed pauses, retries, and goes on
-# from the cue it was saying, after "Ready. 3, 2, 1".
-device_lost() {
-        record_start "$tmp/before.wav" || return 1
-        "$tiptoed" -v --once "$routine" </dev/null 2>"$tmp/err" &
-        pid=$!
-        sleep 7.5
-        pulse_stop
-        record_stop
-        sleep 3
-        pulse_start || return 1
-        record_start "$tmp/after.wav" || return 1
-        wait $pid || { echo "tiptoed failed:"; cat "$tmp/err"; return 1; }
-        record_stop
-        grep -q "Lost sound device" "$tmp/err" && grep -q "again" "$tmp/err" || { cat "$tmp/err"; return 1; }
-        # The last cue tiptoed heard begin before the loss is the one to go on from.
-        last=$(sed -n '/Lost sound device/q; s/^tiptoed: cue \([0-9]*\) .*/\1/p' "$tmp/err" | tail -n 1)
-        [ -n "$last" ] || { cat "$tmp/err"; return 1; }
-        if [ "$last" -gt 0 ]; then
-                "$heard" --cues "0-$((last - 1))" "$tmp/before.wav" "$routine" "$voice" >"$tmp/out" ||
-                        { echo "before the loss:"; cat "$tmp/out"; return 1; }
-        fi
-        # Either the cue cut off is said again whole, or, lost in the quiet after it, the next comes.
-        if "$heard" --cues "$last-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                resumed=$last
-        elif "$heard" --cues "0-$last" "$tmp/before.wav" "$routine" "$voice" >/dev/null &&
-                "$heard" --cues "$((last + 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                resumed=$((last + 1))
-        else
-                echo "after the loss (last cue begun: $last):"; cat "$tmp/out" "$tmp/err"; return 1
-        fi
-        # ... and not from further back: the cue before is not in the second recording.
-        if "$heard" --cues "$((resumed - 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                echo "went on from cue $((resumed - 1)), before the one cut off ($resumed):"; cat "$tmp/out"; return 1
-        fi
-}
-check "sound server killed and restarted: paused, went on from the right cue, nothing skipped" device_lost
-
 german() {
         record_start "$tmp/de.wav" || return 1
         "$tiptoed" --once --language de "$top_srcdir/tests/data/short.de.conf" </dev/null 2>"$tmp/err" ||
