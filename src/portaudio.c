@@ -29,6 +29,7 @@ struct pa_output {
 };
 
 #define STALLED_USEC (2 * USEC_PER_SEC)
+#define PERIOD_MSEC 5
 
 static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
 }
@@ -36,8 +37,7 @@ static void alsa_quiet(const char *file, int line, const char *function, int err
 static void jack_quiet(const char *message) {
 }
 
-/* ALSA and JACK print a hundred lines when there is no card or server; say one instead. */
-static PaError initialize(void) {
+int portaudio_initialize(void) {
         snd_lib_error_set_handler(alsa_quiet);
         if (jack_set_error_function)
                 jack_set_error_function(jack_quiet);
@@ -52,7 +52,7 @@ static bool is_output(PaDeviceIndex i) {
 }
 
 int portaudio_list_devices(FILE *f) {
-        PaError e = initialize();
+        PaError e = portaudio_initialize();
         PaDeviceIndex def;
         int n = 0;
 
@@ -202,7 +202,7 @@ int portaudio_open(const struct output_spec *spec, unsigned rate, struct output 
         *p = (struct pa_output){ .output = { .ops = &pa_ops, .spec = *spec } };
         o = &p->output;
 
-        e = initialize();
+        e = portaudio_initialize();
         if (e != paNoError)
                 return log_error_errno(EIO, "Failed to start PortAudio: %s", Pa_GetErrorText(e));
         p->initialized = true;
@@ -225,7 +225,9 @@ int portaudio_open(const struct output_spec *spec, unsigned rate, struct output 
                 rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
         o->rate = rate;
 
-        e = Pa_OpenStream(&p->stream, NULL, &params, rate, paFramesPerBufferUnspecified, paNoFlag, callback, p);
+        /* Short periods in a buffer as long as the latency: a pause is taken up within 5 ms,
+         * while the device still holds 50 ms against underruns. */
+        e = Pa_OpenStream(&p->stream, NULL, &params, rate, rate * PERIOD_MSEC / 1000, paNoFlag, callback, p);
         if (e != paNoError) {
                 p->stream = NULL;
                 if (spec->quiet)

@@ -1,7 +1,8 @@
 /* heard: finds a routine's cues in a recording of what a listener heard, and says how far
  * each gap between consecutive cues is from the plan.
  *
- *   heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] RECORDING.wav ROUTINE VOICE
+ *   heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]...
+ *         RECORDING.wav ROUTINE VOICE
  *
  * It plans the routine as tiptoed does (same eSpeak NG clips) and looks for each cue's
  * clip, in order, near where the last one found says it should be. A cue not there
@@ -9,7 +10,8 @@
  * found again is a "resync". With --cues, only those cues are looked for, the first of
  * them wherever it is (a recording made after a device came back starts mid-routine).
  * Prints one line per cue and a summary; exits 1 when a cue is missing, comes out of
- * order, or a gap is off by more than the tolerance. */
+ * order, or a gap is off by more than the tolerance. --quiet-after says where the first
+ * stretch of 200 ms of quiet at or after an instant begins (bench/timing's pauses). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -17,7 +19,7 @@
 
 #include "clips.h"
 #include "log.h"
-#include "mix.h"
+#include "planned.h"
 #include "wav.h"
 
 #define TEMPLATE_MSEC 80 /* of each clip's start, correlated with the recording */
@@ -103,22 +105,20 @@ int main(int argc, char *argv[]) {
                 { "tolerance-ms", required_argument, NULL, 't' },
                 { "level", required_argument, NULL, 'l' },
                 { "cues", required_argument, NULL, 'c' },
+                { "quiet-after", required_argument, NULL, 'q' },
                 {}
         };
         double tolerance = 2.0;
         int level = LEVEL_NORMAL, c;
-        size_t first = 0, last = SIZE_MAX;
+        size_t first = 0, last = SIZE_MAX, n_quiet = 0;
+        double quiet_after[64];
         struct recording rec = {};
-        struct routine *routine = NULL;
-        struct voice *voice = NULL;
-        struct speech *speech = NULL;
-        struct clips *clips = NULL;
-        struct plan *plan = NULL;
-        struct track *track = NULL;
-        struct conf_error err;
+        struct planned planned;
 
-        while ((c = getopt_long(argc, argv, "t:l:c:", options, NULL)) >= 0)
-                if (c == 't')
+        while ((c = getopt_long(argc, argv, "t:l:c:q:", options, NULL)) >= 0)
+                if (c == 'q' && n_quiet < ELEMENTSOF(quiet_after))
+                        quiet_after[n_quiet++] = atof(optarg);
+                else if (c == 't')
                         tolerance = atof(optarg);
                 else if (c == 'c' && sscanf(optarg, "%zu-%zu", &first, &last) >= 1)
                         ;
@@ -127,17 +127,16 @@ int main(int argc, char *argv[]) {
                 else
                         return 2;
         if (argc - optind != 3) {
-                fprintf(stderr, "Usage: heard [--tolerance-ms MS] [--level LEVEL] RECORDING.wav ROUTINE VOICE\n");
+                fprintf(stderr, "Usage: heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]... "
+                        "RECORDING.wav ROUTINE VOICE\n");
                 return 2;
         }
         if (wav_read(argv[optind], &rec.pcm, &rec.n, &rec.rate) < 0)
                 return fprintf(stderr, "heard: cannot read %s\n", argv[optind]), 2;
-        if (routine_load(argv[optind + 1], &routine, &err) < 0 || voice_load(argv[optind + 2], &voice, &err) < 0)
-                return fprintf(stderr, "%s\n", err.text), 2;
-        if (speech_new(voice, &speech) < 0 || clips_new(speech, &clips) < 0 ||
-            plan_build(routine, level, voice, clips_duration, clips, &plan) < 0 ||
-            track_build(plan, clips, rec.rate, &track) < 0)
-                return fprintf(stderr, "heard: cannot plan %s\n", argv[optind + 1]), 2;
+        if (planned_load(argv[optind + 1], argv[optind + 2], level, rec.rate, &planned) < 0)
+                return 2;
+        const struct plan *plan = planned.plan;
+        const struct track *track = planned.track;
 
         size_t near = rec.rate * NEAR_MSEC / 1000, found = 0, resyncs = 0, n_gaps = 0, first_loud = 0;
         double *gaps = calloc(plan->n_cues, sizeof *gaps), worst = 0;
@@ -185,8 +184,8 @@ int main(int argc, char *argv[]) {
                         segment_start = at;
                         segment_cue = i;
                 } else {
-                        double planned = (double) (track->clips[i].start - track->clips[i - 1].start) / rec.rate;
-                        double error = ((double) (at - prev) / rec.rate - planned) * 1000;
+                        double expected = (double) (track->clips[i].start - track->clips[i - 1].start) / rec.rate;
+                        double error = ((double) (at - prev) / rec.rate - expected) * 1000;
                         gaps[n_gaps++] = fabs(error);
                         worst = MAX(worst, fabs(error));
                         if (fabs(error) > tolerance)
@@ -201,6 +200,13 @@ int main(int argc, char *argv[]) {
                 prev = at;
         }
 
+        for (size_t q = 0; q < n_quiet; q++) {
+                size_t run = 0, need = rec.rate / 5, i = (size_t) (quiet_after[q] * rec.rate);
+                for (; i < rec.n && run < need; i++)
+                        run = loud(rec.pcm[i]) ? 0 : run + 1;
+                printf("# quiet after %.4f s begins at %.4f s\n", quiet_after[q], (double) (i - run) / rec.rate);
+        }
+
         qsort(gaps, n_gaps, sizeof *gaps, cmp_double);
         printf("# %zu of %zu cues heard in order, %zu resync%s; gap error |median| %.3f ms, p99 %.3f ms, "
                "max %.3f ms over %zu gaps; drift %.1f ppm\n",
@@ -208,12 +214,7 @@ int main(int argc, char *argv[]) {
                n_gaps ? gaps[MIN(n_gaps - 1, (size_t) ceil(n_gaps * 0.99) - 1)] : 0, worst, n_gaps, drift_ppm);
 
         free(gaps);
-        track_free(track);
-        plan_free(plan);
-        clips_free(clips);
-        speech_free(speech);
-        voice_free(voice);
-        routine_free(routine);
+        planned_free(&planned);
         free(rec.pcm);
         return ok ? 0 : 1;
 }

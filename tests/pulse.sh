@@ -2,6 +2,7 @@
 # plays through ALSA's pulse plugin into it in real time, and parecord hears what a
 # listener would. Sourced by the tests and benchmarks that play for real.
 #
+#   live_setup         for a test: pulse_setup, and $tiptoed, $heard, $routine, $voice, $tmp
 #   pulse_setup        a private runtime dir and HOME (with an .asoundrc pointing at pulse)
 #   pulse_start        start the server; pulse_stop kills it (and is safe to call twice)
 #   record_start FILE  record the sink's monitor; record_stop finishes the file
@@ -14,6 +15,15 @@ pulse_setup() {
         printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$HOME/.asoundrc"
         unset PULSE_SERVER DBUS_SESSION_BUS_ADDRESS
         trap pulse_cleanup EXIT
+}
+
+live_setup() {
+        tiptoed="$top_builddir/src/tiptoed"
+        heard="$top_builddir/tests/heard"
+        routine="$top_srcdir/tests/data/short.conf"
+        voice="$top_srcdir/voices/en.conf"
+        pulse_setup
+        tmp="$PULSE_TMP"
 }
 
 pulse_start() {

@@ -5,12 +5,7 @@
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/pulse.sh"
 
-tiptoed="$top_builddir/src/tiptoed"
-heard="$top_builddir/tests/heard"
-routine="$top_srcdir/tests/data/short.conf"
-voice="$top_srcdir/voices/en.conf"
-pulse_setup
-tmp="$PULSE_TMP"
+live_setup
 
 # ALSA's file plugin over its null device takes samples thousands of times faster than
 # real time; the system clock must pace it, and what reaches the file must be exact.

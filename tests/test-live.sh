@@ -5,12 +5,7 @@
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/pulse.sh"
 
-tiptoed="$top_builddir/src/tiptoed"
-heard="$top_builddir/tests/heard"
-routine="$top_srcdir/tests/data/short.conf"
-voice="$top_srcdir/voices/en.conf"
-pulse_setup
-tmp="$PULSE_TMP"
+live_setup
 
 no_device() {
         out=$("$tiptoed" --once "$routine" 2>&1 </dev/null)
