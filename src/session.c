@@ -46,7 +46,9 @@ static void lose_output(struct session *s, usec_t now) {
         output_stop(s->output);
         feed_detach(&s->feed, now);
         s->output = (output_free(s->output), NULL);
-        s->reason = "the sound device went away";
+        /* Only a routine that was playing goes on by itself when the device is back. */
+        if (s->last.state == PLAYER_PLAYING)
+                s->reason = "the sound device went away";
         sd_event_source_set_enabled(s->retry, SD_EVENT_ON);
         sd_event_source_set_time(s->retry, now + RETRY_USEC);
 }

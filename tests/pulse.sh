@@ -46,8 +46,10 @@ pulse_stop() {
 }
 
 record_start() {
+        # Its output goes to a file: a recorder left running by a failed check must not hold
+        # the check's output pipe open, or the test would wait for it forever.
         parecord --device=speaker.monitor --file-format=wav --rate=22050 --channels=1 \
-                --latency-msec=10 "$1" &
+                --latency-msec=10 "$1" </dev/null >>"$PULSE_TMP/parecord.log" 2>&1 &
         RECORD_PID=$!
         # Recording has begun when silence from the monitor reaches the file.
         for _ in $(seq 100); do
@@ -66,6 +68,8 @@ record_stop() {
 
 pulse_cleanup() {
         record_stop
+        # Recorders started in checks' subshells, which this shell does not know by pid.
+        pkill -INT -f -- "--file-format=wav --rate=22050 --channels=1 --latency-msec=10 $PULSE_TMP/" 2>/dev/null
         pulse_stop
         rm -rf "$PULSE_TMP"
 }

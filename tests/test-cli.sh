@@ -87,6 +87,11 @@ check "an English routine with the German voice exits 78 and says what to add" \
 check "an unknown --output is a usage error, exit 64" expect_exit 64 "use portaudio" "$tiptoed" --once --output speaker
 check "--once into a WAV file that cannot be created exits 73" \
         expect_exit 73 "Failed to create /nonexistent/x.wav" "$tiptoed" --once --output wav:/nonexistent/x.wav
+check "--once into a full disk (/dev/full) stops with the error, exit 74" \
+        expect_exit 74 "No space left on device" "$tiptoed" --once --output wav:/dev/full "$top_srcdir/tests/data/short.conf"
+printf 'level = "easy";\naudio = {\n  volume = 5.0;\n};\n' >"$tmp/loud.conf"
+check "audio.volume out of range exits 78 at its line" \
+        expect_exit 78 "loud.conf:3: 'volume' is 5, out of range: use 0 to 4" "$tiptoed" --config "$tmp/loud.conf" --plan
 check "--help exits 0" expect_exit 0 "Usage: tiptoed" "$tiptoed" --help
 check "--version exits 0" expect_exit 0 "^tiptoed [0-9]" "$tiptoed" --version
 

@@ -26,6 +26,9 @@ fi
 pulse_start || { echo "Bail out! cannot start PulseAudio (see $tmp/pulse.log)"; exit 1; }
 
 check "--list-devices marks the default device" expect_exit 0 '^\* default' "$tiptoed" --list-devices
+check "a device that is not there: exit 69, naming the ones that are" \
+        expect_exit 69 'No output device matches "nosuch"; PortAudio sees "pulse", "default"' \
+        "$tiptoed" --once --output portaudio:nosuch "$routine"
 
 play_heard() {
         record_start "$tmp/heard.wav" || return 1
