@@ -1,5 +1,6 @@
 /* Render the shipped routine to a WAV file and listen to it: every countdown number's
  * sound must begin within 1 ms of its planned instant, and every clip must be whole. */
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -69,6 +70,50 @@ static void test_rendered_countdowns_sound_on_time(void **state) {
         routine_free(r);
 }
 
+/* A device that will not take 22050 Hz gets the track resampled (libsoxr), each clip
+ * placed at the same instant on the new rate's sample grid and as long as before. */
+static void test_track_at_another_rate(void **state) {
+        struct routine *r = load_routine_or_die(srcdir_path("tests/data/short.conf"));
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct speech *speech = NULL;
+        struct clips *clips = NULL;
+        struct plan *p = NULL;
+        struct track *t = NULL, *t48 = NULL;
+
+        assert_int_equal(speech_new(v, &speech), 0);
+        assert_int_equal(clips_new(speech, &clips), 0);
+        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, clips_duration, clips, &p), 0);
+        assert_int_equal(track_build(p, clips, 0, &t), 0);
+        assert_int_equal(track_build(p, clips, 48000, &t48), 0);
+        assert_int_equal(t48->rate, 48000);
+        assert_int_equal(t48->length, samples_from_usec(p->total, 48000));
+        for (size_t i = 0; i < p->n_cues; i++) {
+                const struct clip *a = t->clips[i].clip, *b = t48->clips[i].clip;
+                double expect = a->n_samples * 48000.0 / 22050;
+                uint32_t peak_a = 0, peak_b = 0;
+
+                assert_int_equal(t48->clips[i].start, samples_from_usec(p->cues[i].start, 48000));
+                assert_true(fabs(b->n_samples - expect) <= 2);
+                for (size_t k = 0; k < a->n_samples; k++)
+                        peak_a = MAX(peak_a, (uint32_t) abs(a->samples[k]));
+                for (size_t k = 0; k < b->n_samples; k++)
+                        peak_b = MAX(peak_b, (uint32_t) abs(b->samples[k]));
+                /* The same sound: as loud, give or take what a low-pass filter does to peaks. */
+                assert_true(peak_b > peak_a * 0.8 && peak_b < peak_a * 1.2);
+        }
+        /* Equal texts share one resampled clip, as they share one synthesized clip. */
+        assert_true(t48->n_owned < p->n_cues);
+        assert_int_equal(t48->n_owned, clips_count(clips));
+
+        track_free(t48);
+        track_free(t);
+        plan_free(p);
+        clips_free(clips);
+        speech_free(speech);
+        voice_free(v);
+        routine_free(r);
+}
+
 /* The mixer gives the same samples however the stream is cut into periods. */
 static void test_mix_is_the_same_in_any_period(void **state) {
         int16_t a[5] = { 1000, 2000, 3000, 4000, 5000 }, b[3] = { -1000, -2000, -3000 };
@@ -97,6 +142,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rendered_countdowns_sound_on_time),
                 cmocka_unit_test(test_mix_is_the_same_in_any_period),
+                cmocka_unit_test(test_track_at_another_rate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
