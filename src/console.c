@@ -15,6 +15,7 @@ struct console {
         struct termios saved;
         int exit_status;
         enum player_state announced;
+        char shown[320]; /* the status line on the terminal now */
 };
 
 void console_block_signals(void) {
@@ -33,7 +34,7 @@ static void format_clock(char *buf, size_t size, usec_t t) {
 static void status_line(struct console *c) {
         struct session_status st;
         const struct plan *plan = session_plan(c->session);
-        char left[16], where[256] = "";
+        char left[16], where[256] = "", line[sizeof c->shown];
 
         session_status(c->session, &st);
         if (st.heard.cue >= 0) {
@@ -47,8 +48,12 @@ static void status_line(struct console *c) {
                 }
         }
         format_clock(left, sizeof left, st.total - MIN(st.position, st.total));
-        printf("\r\033[K[%s%s%s] %s  %s left", player_state_to_string(st.heard.state), st.reason ? ": " : "",
-               st.reason ?: "", where, left);
+        snprintf(line, sizeof line, "[%s%s%s] %s  %s left", player_state_to_string(st.heard.state),
+                 st.reason ? ": " : "", st.reason ?: "", where, left);
+        if (streq(line, c->shown))
+                return;
+        strcpy(c->shown, line);
+        printf("\r\033[K%s", line);
         fflush(stdout);
 }
 

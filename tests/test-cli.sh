@@ -92,6 +92,18 @@ check "--once into a full disk (/dev/full) stops with the error, exit 74" \
 printf 'level = "easy";\naudio = {\n  volume = 5.0;\n};\n' >"$tmp/loud.conf"
 check "audio.volume out of range exits 78 at its line" \
         expect_exit 78 "loud.conf:3: 'volume' is 5, out of range: use 0 to 4" "$tiptoed" --config "$tmp/loud.conf" --plan
+# On a terminal (script(1) gives it one): keys act at once, and the status line follows.
+terminal() {
+        (sleep 2.5; printf ' '; sleep 1; printf ' '; sleep 4; printf 'q') |
+                script -qec "$tiptoed --once --output null $top_srcdir/tests/data/short.conf" /dev/null >"$tmp/tty" 2>&1 ||
+                { cat "$tmp/tty"; return 1; }
+        tr '\r' '\n' <"$tmp/tty" >"$tmp/lines"
+        grep -q '\[paused\] Heel raises, set 1  0:[0-9][0-9] left' "$tmp/lines" &&
+                grep -q '\[playing\] Short  0:[0-9][0-9] left' "$tmp/lines" &&
+                [ "$(grep -c . "$tmp/lines")" -lt 60 ] &&
+                grep -q '\[stopped\]' "$tmp/lines" || { cat "$tmp/lines"; return 1; }
+}
+check "on a terminal: space pauses, q quits, one status line shows exercise, set and time left" terminal
 check "--help exits 0" expect_exit 0 "Usage: tiptoed" "$tiptoed" --help
 check "--version exits 0" expect_exit 0 "^tiptoed [0-9]" "$tiptoed" --version
 
