@@ -75,6 +75,8 @@ static void on_session(struct session *s, enum session_event ev, void *userdata)
         }
         if (c->tty_out)
                 status_line(c);
+        if (ev == SESSION_END)
+                sd_event_exit(c->event, session_error(s));
 }
 
 static const struct {

@@ -57,7 +57,7 @@ static void finish(struct session *s, int error) {
         s->error = error;
         sd_event_source_set_enabled(s->tick, SD_EVENT_OFF);
         sd_event_source_set_enabled(s->retry, SD_EVENT_OFF);
-        sd_event_exit(s->event, error);
+        emit(s, SESSION_END);
 }
 
 /* When to look again: at the next cue's first sound, or in a while. */

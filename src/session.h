@@ -12,6 +12,7 @@ enum session_event {
         SESSION_CUE,      /* a cue began to be heard */
         SESSION_STATE,    /* playing, paused (with a reason), stopped, finished */
         SESSION_PROGRESS, /* a while has passed: for a status line */
+        SESSION_END,      /* finished, stopped, or failed (session_error()): free it */
 };
 
 struct session;
@@ -36,5 +37,6 @@ int session_command(struct session *s, enum player_command c);
 void session_status(struct session *s, struct session_status *ret);
 const struct plan *session_plan(const struct session *s);
 const char *session_output(const struct session *s);
-/* 0 while it plays and after it ended well; an output's write error otherwise. */
+/* 0 while it plays and after it ended well; an output's write error otherwise. After
+ * SESSION_END the session does nothing more: free it from outside its callback. */
 int session_error(const struct session *s);
