@@ -42,7 +42,7 @@ static void status_line(struct console *c) {
                 const struct exercise *e = &c->routine->exercises[cue->exercise];
                 int n = snprintf(where, sizeof where, "%s", cue->kind == CUE_INTRO ? c->routine->title : e->name);
                 if (cue->kind != CUE_INTRO && cue->kind != CUE_FINISH && cue->kind != CUE_NEXT) {
-                        n += snprintf(where + n, sizeof where - n, ", set %u", cue->set + 1);
+                        n += snprintf(where + n, sizeof where - n, ", set %u of %u", cue->set + 1, cue->sets);
                         if (e->n_sides > 0)
                                 snprintf(where + n, sizeof where - n, ", %s", e->sides[cue->side].name);
                 }

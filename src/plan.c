@@ -42,7 +42,7 @@ struct planner {
         void *userdata;
         usec_t cursor; /* nothing may start before this: the end of the last speech or block */
         usec_t signal; /* when set, the count that signals the hold about to be planned */
-        unsigned exercise, set, side, step;
+        unsigned exercise, set, sets, side, step;
 };
 
 /* Appends text (taking it) at the first instant at or after beat that is free. */
@@ -78,6 +78,7 @@ static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat
                 .room = start - beat,
                 .exercise = p->exercise,
                 .set = p->set,
+                .sets = p->sets,
                 .side = p->side,
                 .step = p->step,
         };
@@ -270,6 +271,7 @@ static int plan_exercise(struct planner *p, const struct exercise *e) {
         int r;
 
         p->set = p->side = 0;
+        p->sets = sets;
         p->step++;
         r = say(p, CUE_EXERCISE, e->name);
         if (r < 0)

@@ -32,6 +32,7 @@ struct cue {
         usec_t room;       /* how much later than its beat the cue starts, so speech is not cut */
         unsigned exercise; /* indices from 0 */
         unsigned set;
+        unsigned sets;     /* of this exercise, at this level */
         unsigned side;
         unsigned step;     /* a block, side, set or exercise boundary: where skipping lands */
 };

@@ -98,7 +98,7 @@ terminal() {
                 script -qec "$tiptoed --once --output null $top_srcdir/tests/data/short.conf" /dev/null >"$tmp/tty" 2>&1 ||
                 { cat "$tmp/tty"; return 1; }
         tr '\r' '\n' <"$tmp/tty" >"$tmp/lines"
-        grep -q '\[paused\] Heel raises, set 1  0:[0-9][0-9] left' "$tmp/lines" &&
+        grep -q '\[paused\] Heel raises, set 1 of 2  0:[0-9][0-9] left' "$tmp/lines" &&
                 grep -q '\[playing\] Short  0:[0-9][0-9] left' "$tmp/lines" &&
                 [ "$(grep -c . "$tmp/lines")" -lt 60 ] &&
                 grep -q '\[stopped\]' "$tmp/lines" || { cat "$tmp/lines"; return 1; }

@@ -138,6 +138,16 @@ static void test_sets_and_sides_announced(void **state) {
         ssize_t right = find_cue(p, curls, CUE_SIDE, "Right foot.");
         ssize_t fifth = find_cue(p, curls, CUE_SET, "Set 5 of 5.");
         assert_true(curls < left && left < fifth && fifth < right);
+
+        /* Every cue of an exercise knows its set and how many there are (3, 5, 5, 5, 3). */
+        static const unsigned sets[] = { 3, 5, 5, 5, 3 };
+        for (size_t i = find_cue(p, 0, CUE_EXERCISE, "Heel raises"); i < p->n_cues; i++) {
+                const struct cue *c = &p->cues[i];
+                if (c->kind == CUE_FINISH)
+                        break;
+                assert_int_equal(c->sets, sets[c->exercise]);
+                assert_true(c->set < c->sets);
+        }
         plan_free(p);
 }
 
