@@ -6,30 +6,31 @@
 
 #include "clips.h"
 #include "helpers.h"
-#include "mix.h"
+#include "planned.h"
 #include "wav.h"
 
 static bool loud(int16_t s) {
         return s >= CLIP_SILENCE_THRESHOLD || s <= -CLIP_SILENCE_THRESHOLD;
 }
 
+/* The routine planned with real speech, as tiptoed plays it. */
+static void load(const char *routine, struct planned *ret) {
+        char *path = strdup(srcdir_path(routine));
+        assert_int_equal(planned_load(path, srcdir_path("voices/en.conf"), LEVEL_NORMAL, 0, ret), 0);
+        free(path);
+}
+
 static void test_rendered_countdowns_sound_on_time(void **state) {
-        struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
-        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
-        struct speech *speech = NULL;
-        struct clips *clips = NULL;
-        struct plan *p = NULL;
-        struct track *t = NULL;
+        struct planned pl;
         const char *path = "test-render.wav";
         int16_t *pcm = NULL;
         size_t n = 0, countdowns = 0;
         unsigned rate = 0;
 
-        assert_int_equal(speech_new(v, &speech), 0);
-        assert_int_equal(clips_new(speech, &clips), 0);
-        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, clips_duration, clips, &p), 0);
-        assert_int_equal(track_build(p, clips, 0, &t), 0);
-        assert_int_equal(mix_render_wav(t, path), 0);
+        load("config/routines/morning-feet.conf", &pl);
+        const struct plan *p = pl.plan;
+        struct clips *clips = pl.clips;
+        assert_int_equal(mix_render_wav(pl.track, path), 0);
 
         assert_int_equal(wav_read(path, &pcm, &n, &rate), 0);
         assert_int_equal(rate, 22050);
@@ -62,29 +63,19 @@ static void test_rendered_countdowns_sound_on_time(void **state) {
 
         unlink(path);
         free(pcm);
-        track_free(t);
-        plan_free(p);
-        clips_free(clips);
-        speech_free(speech);
-        voice_free(v);
-        routine_free(r);
+        planned_free(&pl);
 }
 
 /* A device that will not take 22050 Hz gets the track resampled (libsoxr), each clip
  * placed at the same instant on the new rate's sample grid and as long as before. */
 static void test_track_at_another_rate(void **state) {
-        struct routine *r = load_routine_or_die(srcdir_path("tests/data/short.conf"));
-        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
-        struct speech *speech = NULL;
-        struct clips *clips = NULL;
-        struct plan *p = NULL;
-        struct track *t = NULL, *t48 = NULL;
+        struct planned pl;
+        struct track *t48 = NULL;
 
-        assert_int_equal(speech_new(v, &speech), 0);
-        assert_int_equal(clips_new(speech, &clips), 0);
-        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, clips_duration, clips, &p), 0);
-        assert_int_equal(track_build(p, clips, 0, &t), 0);
-        assert_int_equal(track_build(p, clips, 48000, &t48), 0);
+        load("tests/data/short.conf", &pl);
+        const struct plan *p = pl.plan;
+        const struct track *t = pl.track;
+        assert_int_equal(track_build(p, pl.clips, 48000, &t48), 0);
         assert_int_equal(t48->rate, 48000);
         assert_int_equal(t48->length, samples_from_usec(p->total, 48000));
         for (size_t i = 0; i < p->n_cues; i++) {
@@ -103,15 +94,10 @@ static void test_track_at_another_rate(void **state) {
         }
         /* Equal texts share one resampled clip, as they share one synthesized clip. */
         assert_true(t48->n_owned < p->n_cues);
-        assert_int_equal(t48->n_owned, clips_count(clips));
+        assert_int_equal(t48->n_owned, clips_count(pl.clips));
 
         track_free(t48);
-        track_free(t);
-        plan_free(p);
-        clips_free(clips);
-        speech_free(speech);
-        voice_free(v);
-        routine_free(r);
+        planned_free(&pl);
 }
 
 /* The mixer gives the same samples however the stream is cut into periods. */
