@@ -300,7 +300,7 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                 for (size_t j = 0; j < k; j++) {
                         int64_t v = (int64_t) out[j] * p->gain;
                         if (p->fade_left > 0)
-                                v = v * (p->fade_left - j) / p->fade_len;
+                                v = v * (int64_t) (p->fade_left - j) / (int64_t) p->fade_len;
                         out[j] = (int16_t) (v / 65536);
                 }
                 p->frame += k;

@@ -7,7 +7,7 @@
 #include "player.h"
 
 #define RATE 8000
-#define LEAD_IN_VALUE 30000
+#define LEAD_IN_VALUE (-30000) /* negative: its fades never pass through a cue's value */
 #define OPENING (RATE * PLAYER_OPENING_MSEC / 1000)
 
 struct fixture {
@@ -357,6 +357,29 @@ static void test_volume_never_clips(void **state) {
         assert_int_equal(out[3], -5000);
 }
 
+/* The fade is a ramp down to silence for negative samples as for positive ones: no click. */
+static void test_fade_is_a_ramp(void **state) {
+        int16_t samples[RATE], out[RATE * PLAYER_FADE_MSEC / 1000 + 1];
+        struct clip c = { samples, RATE };
+        struct placed_clip pc = { 0, &c };
+        struct track t = { &pc, 1, RATE, RATE };
+        struct cue cue = { .kind = CUE_INSTRUCTION, .text = (char *) "x" };
+        struct plan plan = { .cues = &cue, .n_cues = 1 };
+        struct player p;
+
+        for (size_t i = 0; i < RATE; i++)
+                samples[i] = i % 2 ? -20000 : 20000;
+        player_init(&p, &plan, &t, NULL, 1.0);
+        play(&p, OPENING + 100);
+        player_command(&p, PLAYER_PAUSE);
+        player_fill(&p, out, ELEMENTSOF(out));
+        for (size_t i = 0; i + 1 < ELEMENTSOF(out) - 1; i++) {
+                assert_true(abs(out[i + 1]) <= abs(out[i])); /* never louder */
+                assert_true(out[i] == 0 || (out[i] < 0) == (samples[100 + i] < 0)); /* the same sign */
+        }
+        assert_int_equal(out[ELEMENTSOF(out) - 1], 0);
+}
+
 /* The whole routine with pauses and skips of every kind still reaches its end. */
 static void test_a_busy_morning_ends(void **state) {
         struct fixture *f = *state;
@@ -376,6 +399,43 @@ static void test_a_busy_morning_ends(void **state) {
         assert_int_equal(p->pos, f->track.length);
 }
 
+/* Pausing, resuming and repeating, at random instants, never skips anything: every cue is
+ * heard, and each is first heard in the plan's order. (Fixed seed: the same run each time.) */
+static void test_random_pauses_skip_nothing(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        static const enum player_command gentle[] = { PLAYER_PAUSE, PLAYER_RESUME, PLAYER_TOGGLE, PLAYER_REPEAT };
+        uint64_t *first = calloc(f->plan->n_cues, sizeof *first);
+        unsigned seed = 20261123, commands = 0;
+        int16_t buf[512];
+
+        while (p->state != PLAYER_FINISHED) {
+                size_t n = 1 + rand_r(&seed) % ELEMENTSOF(buf);
+                uint64_t at = p->frame;
+                player_fill(p, buf, n);
+                for (size_t k = 0; k < n; k++) {
+                        int v = buf[k] - 1000;
+                        if (v >= 0 && (size_t) v < f->plan->n_cues && !first[v])
+                                first[v] = at + k + 1;
+                }
+                if (rand_r(&seed) % 400 == 0)
+                        commands += player_command(p, gentle[rand_r(&seed) % ELEMENTSOF(gentle)]);
+                if (p->state == PLAYER_PAUSED && rand_r(&seed) % 4 == 0)
+                        commands += player_command(p, PLAYER_RESUME);
+                assert_true(p->pos <= f->track.length);
+                assert_true(p->frame < 10 * f->track.length);
+        }
+        print_message("# %u commands over %.1f min of virtual time\n", commands, p->frame / 60.0 / RATE);
+        assert_true(commands > 50);
+        for (size_t i = 0; i < f->plan->n_cues; i++) {
+                if (!first[i])
+                        fail_msg("cue %zu (%s) was never heard", i, f->plan->cues[i].text);
+                if (i > 0 && first[i] <= first[i - 1])
+                        fail_msg("cue %zu was first heard before cue %zu", i, i - 1);
+        }
+        free(first);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_plays_every_cue_on_its_sample, setup, teardown),
@@ -389,7 +449,9 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_marks_say_what_sounded, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pause_at_what_was_heard, setup, teardown),
                 cmocka_unit_test(test_volume_never_clips),
+                cmocka_unit_test(test_fade_is_a_ramp),
                 cmocka_unit_test_setup_teardown(test_a_busy_morning_ends, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_random_pauses_skip_nothing, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
