@@ -1,13 +1,6 @@
 #include <errno.h>
-#include <time.h>
 
 #include "feed.h"
-
-usec_t now_monotonic(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
 
 void feed_init(struct feed *f, const struct plan *plan, const struct track *track,
                const struct track *lead_in, double volume) {

@@ -190,12 +190,13 @@ static void apply(struct player *p, enum player_command c, uint64_t target) {
 
 bool player_command(struct player *p, enum player_command c) {
         uint64_t pos = p->pos, target = pos;
-        ssize_t i = player_cue_at(p, pos);
+        ssize_t i;
 
         if (p->fade_left > 0)
                 return false;
         if (p->state == PLAYER_STOPPED || p->state == PLAYER_FINISHED)
                 return true;
+        i = player_cue_at(p, pos);
         if (c == PLAYER_TOGGLE)
                 c = p->state == PLAYER_PAUSED ? PLAYER_RESUME : PLAYER_PAUSE;
 

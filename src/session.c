@@ -76,7 +76,7 @@ static usec_t next_look(const struct session *s, usec_t now, const struct heard 
 static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
         struct session *s = userdata;
         usec_t now = now_monotonic();
-        struct heard h;
+        struct heard h, prev;
         int r;
 
         if (s->output) {
@@ -89,18 +89,16 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
                         return 0;
                 }
         }
+        prev = s->last;
         heard_now(s, now, &h);
-        if (h.state != s->last.state || h.interlude != s->last.interlude) {
+        s->last = h; /* what the listeners read in session_status() */
+        if (h.state != prev.state || h.interlude != prev.interlude) {
                 if (h.state == PLAYER_PLAYING)
                         s->reason = NULL;
-                s->last = h;
                 emit(s, SESSION_STATE);
         }
-        if (h.state == PLAYER_PLAYING && !h.interlude && h.cue != s->last.cue && h.cue >= 0) {
-                s->last = h;
+        if (h.state == PLAYER_PLAYING && !h.interlude && h.cue != prev.cue && h.cue >= 0)
                 emit(s, SESSION_CUE);
-        }
-        s->last = h;
         emit(s, SESSION_PROGRESS);
         if (h.state == PLAYER_FINISHED || h.state == PLAYER_STOPPED) {
                 finish(s, 0);

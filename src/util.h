@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef uint64_t usec_t;
 
@@ -49,6 +50,13 @@ static inline bool streq_ptr(const char *a, const char *b) {
 /* Seconds as a double to microseconds, rounded to the nearest. */
 static inline usec_t usec_from_seconds(double s) {
         return s <= 0 ? 0 : (usec_t) (s * 1e6 + 0.5);
+}
+
+/* CLOCK_MONOTONIC now; a vDSO call, cheap enough for the audio callback. */
+static inline usec_t now_monotonic(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
 }
 
 /* The first sample at or after instant t, at the given rate. */
