@@ -11,6 +11,7 @@ struct entry {
 
 struct clips {
         struct speech *speech;
+        const struct voice *voice;
         struct entry **buckets;
         size_t n_buckets;
         size_t n_entries;
@@ -23,11 +24,12 @@ static uint64_t hash(const char *s) {
         return h;
 }
 
-int clips_new(struct speech *speech, struct clips **ret) {
+int clips_new(struct speech *speech, const struct voice *voice, struct clips **ret) {
         struct clips *c = calloc(1, sizeof *c);
         if (!c)
                 return -ENOMEM;
         c->speech = speech;
+        c->voice = voice;
         c->n_buckets = 256;
         c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
         if (!c->buckets) {
@@ -85,7 +87,7 @@ int clips_get(struct clips *c, const char *text, const struct clip **ret) {
                 free(e);
                 return -ENOMEM;
         }
-        r = speech_synthesize(c->speech, text, &e->clip);
+        r = speech_synthesize(c->speech, c->voice, text, &e->clip);
         if (r < 0) {
                 free(e->text);
                 free(e);

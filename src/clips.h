@@ -5,7 +5,8 @@
 
 struct clips;
 
-int clips_new(struct speech *speech, struct clips **ret);
+/* Clips in voice (NULL: whichever the speech uses); the voice must outlive the cache. */
+int clips_new(struct speech *speech, const struct voice *voice, struct clips **ret);
 void clips_free(struct clips *c);
 DEFINE_POINTER_CLEANUP(struct clips, clips_free)
 

@@ -281,7 +281,7 @@ static int run_routine(const struct settings *s, const char *name) {
         r = speech_new(voice, &speech);
         if (r < 0)
                 return r == -ENOENT ? EXIT_CONFIG : EXIT_UNAVAILABLE; /* a voice eSpeak lacks is the file's fault */
-        r = clips_new(speech, &clips);
+        r = clips_new(speech, voice, &clips);
         if (r < 0)
                 return log_oom(), EXIT_SOFTWARE;
         r = plan_build(routine, s->level, voice, clips_duration, clips, &plan);

@@ -17,7 +17,12 @@ struct speech {
         unsigned rate;
         int init_error;
 
-        /* The one request in flight, guarded by lock. */
+        /* What eSpeak is set to speak with now: the speech thread's. */
+        char *espeak_voice;
+        int espeak_rate, espeak_pitch;
+
+        /* The one request in flight, guarded by lock. text NULL: only switch voices. */
+        const struct voice *want;
         const char *text;
         struct clip *result;
         int error;
@@ -95,18 +100,30 @@ static int synthesize_now(const char *text, struct clip **ret) {
         return 0;
 }
 
-static int espeak_start(const struct voice *v, unsigned *ret_rate) {
-        int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
-        if (rate <= 0)
-                return log_error_errno(EIO, "eSpeak NG could not start: is espeak-ng-data installed?");
-        *ret_rate = rate;
-        espeak_SetSynthCallback(on_synth);
+/* Runs on the speech thread only. Switching is cheap, but not free: only when it differs. */
+static int use_voice(struct speech *s, const struct voice *v) {
+        if (streq_ptr(s->espeak_voice, v->espeak_voice) && s->espeak_rate == v->rate && s->espeak_pitch == v->pitch)
+                return 0;
+        free(s->espeak_voice);
+        s->espeak_voice = NULL;
         if (espeak_SetVoiceByName(v->espeak_voice) != EE_OK)
                 return log_error_errno(ENOENT, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
                                        v->path, v->espeak_voice_line, v->espeak_voice);
         espeak_SetParameter(espeakRATE, v->rate, 0);
         espeak_SetParameter(espeakPITCH, v->pitch, 0);
+        s->espeak_voice = strdup(v->espeak_voice); /* NULL only means switching again next time */
+        s->espeak_rate = v->rate;
+        s->espeak_pitch = v->pitch;
         return 0;
+}
+
+static int espeak_start(struct speech *s, unsigned *ret_rate) {
+        int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
+        if (rate <= 0)
+                return log_error_errno(EIO, "eSpeak NG could not start: is espeak-ng-data installed?");
+        *ret_rate = rate;
+        espeak_SetSynthCallback(on_synth);
+        return use_voice(s, s->voice);
 }
 
 static void *speech_thread(void *userdata) {
@@ -118,7 +135,7 @@ static void *speech_thread(void *userdata) {
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, NULL);
 
-        int r = espeak_start(s->voice, &rate);
+        int r = espeak_start(s, &rate);
 
         pthread_mutex_lock(&s->lock);
         s->init_error = r;
@@ -131,9 +148,12 @@ static void *speech_thread(void *userdata) {
                         continue;
                 }
                 const char *text = s->text;
+                const struct voice *want = s->want;
                 struct clip *c = NULL;
                 pthread_mutex_unlock(&s->lock);
-                r = synthesize_now(text, &c);
+                r = want ? use_voice(s, want) : 0;
+                if (r >= 0 && text)
+                        r = synthesize_now(text, &c);
                 pthread_mutex_lock(&s->lock);
                 s->result = c;
                 s->error = r;
@@ -187,6 +207,7 @@ void speech_free(struct speech *s) {
         pthread_join(s->thread, NULL);
         pthread_mutex_destroy(&s->lock);
         pthread_cond_destroy(&s->changed);
+        free(s->espeak_voice);
         free(s);
 }
 
@@ -194,22 +215,32 @@ unsigned speech_sample_rate(const struct speech *s) {
         return s->rate;
 }
 
-int speech_synthesize(struct speech *s, const char *text, struct clip **ret) {
+static int request(struct speech *s, const struct voice *v, const char *text, struct clip **ret) {
+        struct clip *unused = NULL;
         int r;
 
         pthread_mutex_lock(&s->lock);
         while (s->state != IDLE)
                 pthread_cond_wait(&s->changed, &s->lock);
+        s->want = v;
         s->text = text;
         s->state = PENDING;
         pthread_cond_broadcast(&s->changed);
         while (s->state != DONE)
                 pthread_cond_wait(&s->changed, &s->lock);
         r = s->error;
-        *ret = s->result;
+        *(ret ?: &unused) = s->result;
         s->result = NULL;
         s->state = IDLE;
         pthread_cond_broadcast(&s->changed);
         pthread_mutex_unlock(&s->lock);
         return r;
+}
+
+int speech_synthesize(struct speech *s, const struct voice *v, const char *text, struct clip **ret) {
+        return request(s, v, text, ret);
+}
+
+int speech_use_voice(struct speech *s, const struct voice *v) {
+        return request(s, v, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* Speech: eSpeak NG turns text into 16-bit mono PCM. eSpeak's state is global, so one
- * thread owns it; speech_synthesize() may be called from any thread and waits. */
+ * thread owns it, for the whole process, switching voices as asked; speech_synthesize() may be called from any thread and waits. */
 #pragma once
 
 #include "voice.h"
@@ -16,7 +16,10 @@ void speech_free(struct speech *s);
 DEFINE_POINTER_CLEANUP(struct speech, speech_free)
 
 unsigned speech_sample_rate(const struct speech *s);
-int speech_synthesize(struct speech *s, const char *text, struct clip **ret);
+/* Speaks text with voice v (NULL: the voice used last). */
+int speech_synthesize(struct speech *s, const struct voice *v, const char *text, struct clip **ret);
+/* Switches to voice v now: -ENOENT when eSpeak NG lacks it. */
+int speech_use_voice(struct speech *s, const struct voice *v);
 
 void clip_free(struct clip *c);
 DEFINE_POINTER_CLEANUP(struct clip, clip_free)

@@ -14,7 +14,7 @@ static int setup(void **state) {
         struct fixture *f = calloc(1, sizeof *f);
         f->voice = load_voice_or_die(srcdir_path("voices/en.conf"));
         assert_int_equal(speech_new(f->voice, &f->speech), 0);
-        assert_int_equal(clips_new(f->speech, &f->clips), 0);
+        assert_int_equal(clips_new(f->speech, f->voice, &f->clips), 0);
         *state = f;
         return 0;
 }
@@ -117,7 +117,7 @@ static void test_speech_restarts_in_one_process(void **state) {
                 struct speech *s = NULL;
                 struct clip *c = NULL;
                 assert_int_equal(speech_new(v, &s), 0);
-                assert_int_equal(speech_synthesize(s, "Set 2 of 3.", &c), 0);
+                assert_int_equal(speech_synthesize(s, NULL, "Set 2 of 3.", &c), 0);
                 speech_free(s);
                 if (!first)
                         first = c;
@@ -137,7 +137,7 @@ static void test_speech_restarts_in_one_process(void **state) {
 static size_t said(struct speech *s, const char *text) {
         struct clip *c = NULL;
         size_t n;
-        assert_int_equal(speech_synthesize(s, text, &c), 0);
+        assert_int_equal(speech_synthesize(s, NULL, text, &c), 0);
         n = c->n_samples;
         clip_free(c);
         return n;
@@ -173,6 +173,37 @@ static void test_german_voice_counts_in_german(void **state) {
         voice_free(en);
 }
 
+/* The daemon keeps one speech for its life and changes language under it: each cache
+ * speaks in its own voice, whichever spoke last, and a voice eSpeak lacks is refused. */
+static void test_one_speech_switches_voices(void **state) {
+        struct voice *de = load_voice_or_die(srcdir_path("voices/de.conf"));
+        struct voice *en = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct speech *s = NULL;
+        struct clips *in_de = NULL, *in_en = NULL;
+        const struct clip *de20, *en20;
+        size_t alone;
+
+        assert_int_equal(speech_new(de, &s), 0);
+        alone = said(s, "20");
+        assert_int_equal(clips_new(s, en, &in_en), 0);
+        assert_int_equal(clips_new(s, de, &in_de), 0);
+        assert_int_equal(clips_get(in_en, "20", &en20), 0);
+        assert_int_equal(clips_get(in_de, "20", &de20), 0);
+        assert_true(about(de20->n_samples, alone, 0.01));
+        assert_false(about(de20->n_samples, en20->n_samples, 0.1));
+
+        free(en->espeak_voice);
+        en->espeak_voice = strdup("no-such-voice");
+        assert_int_equal(speech_use_voice(s, en), -ENOENT);
+        assert_int_equal(clips_get(in_de, "zwanzig", &de20), 0); /* the German cache still speaks German */
+        assert_true(about(de20->n_samples, alone, 0.01));
+        clips_free(in_de);
+        clips_free(in_en);
+        speech_free(s);
+        voice_free(de);
+        voice_free(en);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_each_phrase_is_synthesized_once, setup, teardown),
@@ -183,6 +214,7 @@ int main(void) {
                 cmocka_unit_test(test_unknown_espeak_voice_is_refused),
                 cmocka_unit_test(test_speech_restarts_in_one_process),
                 cmocka_unit_test(test_german_voice_counts_in_german),
+                cmocka_unit_test(test_one_speech_switches_voices),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

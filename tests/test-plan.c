@@ -239,7 +239,7 @@ static void test_routine_length_per_level(void **state) {
         usec_t total[_LEVEL_MAX];
 
         assert_int_equal(speech_new(v, &speech), 0);
-        assert_int_equal(clips_new(speech, &clips), 0);
+        assert_int_equal(clips_new(speech, v, &clips), 0);
         for (enum level l = 0; l < _LEVEL_MAX; l++) {
                 struct plan *p = plan_shipped(l, clips_duration, clips);
                 total[l] = p->total;
