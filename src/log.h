@@ -1,4 +1,5 @@
-/* Logging: one line per message on stderr, at syslog levels. */
+/* Logging: one line per message on stderr, at syslog levels; with sd-daemon(3) priority
+ * prefixes when stderr is the journal. */
 #pragma once
 
 #include <syslog.h>
@@ -6,6 +7,9 @@
 #include "util.h"
 
 extern int log_max_level;
+
+/* Looks whether stderr is systemd's journal stream. */
+void log_setup(void);
 
 /* Logs (when level is enabled) and returns -abs(error), with errno set for %m. */
 int log_full_errno(int level, int error, const char *format, ...) _printf_(3, 4);

@@ -12,6 +12,7 @@
 
 #include "clips.h"
 #include "console.h"
+#include "load.h"
 #include "log.h"
 #include "mix.h"
 #include "paths.h"
@@ -153,21 +154,28 @@ static int config_error(const struct conf_error *err) {
         return EXIT_CONFIG;
 }
 
-static int load_settings(struct settings **ret) {
-        _cleanup_free_ char *path = NULL;
-        struct conf_error err;
-        int r;
-
-        if (arg.config)
-                path = strdup(arg.config);
-        else if ((r = paths_find_settings(&path)) < 0)
-                return log_error_errno(r, "Failed to look for a settings file: %m"), EXIT_SOFTWARE;
-
-        r = path ? settings_load(path, ret, &err) : settings_new_default(ret);
+/* A load_*() result as an exit status. */
+static int load_status(int r, const struct conf_error *err) {
         if (r == -ENOMEM)
                 return log_oom(), EXIT_SOFTWARE;
+        return r < 0 ? config_error(err) : 0;
+}
+
+/* A routine asked for on the command line that is not there is missing input. */
+static int routine_status(int r, const struct conf_error *err) {
+        if (r == -ENOENT) {
+                fprintf(stderr, "tiptoed: %s\n", err->text);
+                return EXIT_NOINPUT;
+        }
+        return load_status(r, err);
+}
+
+static int settings_from_argv(struct settings **ret) {
+        struct conf_error err;
+        int r = load_settings(arg.config, ret, &err);
+
         if (r < 0)
-                return config_error(&err);
+                return load_status(r, &err);
         if (arg.level >= 0)
                 (*ret)->level = arg.level;
         if (arg.language) {
@@ -175,46 +183,8 @@ static int load_settings(struct settings **ret) {
                 if (!((*ret)->language = strdup(arg.language)))
                         return log_oom(), EXIT_SOFTWARE;
         }
-        log_debug("settings: %s", path ?: "built-in defaults");
+        log_debug("settings: %s", (*ret)->path ?: "built-in defaults");
         return 0;
-}
-
-static int load_routine(const struct settings *s, const char *name, struct routine **ret) {
-        _cleanup_free_ char *path = NULL;
-        struct conf_error err;
-        int r = paths_find_routine(s, name, &path);
-
-        if (r == -ENOENT) {
-                fprintf(stderr, "tiptoed: no routine '%s' in %s%s%s.\n"
-                        "Name a routine file there without .conf, or give the path of a routine file.\n",
-                        name, s->routine_dir ?: "", s->routine_dir ? " or " : "", paths_routines_dir());
-                return EXIT_NOINPUT;
-        }
-        if (r < 0)
-                return log_oom(), EXIT_SOFTWARE;
-        r = routine_load(path, ret, &err);
-        if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        return r < 0 ? config_error(&err) : 0;
-}
-
-static int load_voice(const struct settings *s, struct voice **ret) {
-        _cleanup_free_ char *path = NULL;
-        struct conf_error err;
-        int r = paths_find_voice(s->language, &path);
-
-        if (r == -ENOENT) {
-                fprintf(stderr, "%s: voice.language is \"%s\", but there is no voice file for it: "
-                        "add voices/%s.conf or pick an existing voice.\n",
-                        s->path ?: "built-in settings", s->language, s->language);
-                return EXIT_CONFIG;
-        }
-        if (r < 0)
-                return log_oom(), EXIT_SOFTWARE;
-        r = voice_load(path, ret, &err);
-        if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        return r < 0 ? config_error(&err) : 0;
 }
 
 static void print_seconds(FILE *f, usec_t t) {
@@ -262,20 +232,17 @@ static int run_routine(const struct settings *s, const char *name) {
         _cleanup_(clips_freep) struct clips *clips = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;
         _cleanup_(track_freep) struct track *track = NULL;
+        struct conf_error err;
         int r;
 
-        r = load_routine(s, name, &routine);
-        if (r != 0)
-                return r;
-        r = load_voice(s, &voice);
-        if (r != 0)
-                return r;
-        if (!streq(routine->language, voice->language)) {
-                fprintf(stderr, "tiptoed: %s is in language \"%s\", but the voice %s speaks \"%s\". "
-                        "Add a routine file for \"%s\" (see config/routines/README.md) or pick another language.\n",
-                        routine->path, routine->language, voice->path, voice->language, voice->language);
-                return EXIT_CONFIG;
-        }
+        r = load_routine(s, name, &routine, &err);
+        if (r < 0)
+                return routine_status(r, &err);
+        r = load_voice(s, &voice, &err);
+        if (r >= 0)
+                r = load_check_language(routine, voice, &err);
+        if (r < 0)
+                return load_status(r, &err);
         if (arg.action == ACTION_ONCE)
                 console_block_signals();
         r = speech_new(voice, &speech);
@@ -348,18 +315,19 @@ static int check_file(const char *path) {
 static int check_active(const struct settings *s) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(voice_freep) struct voice *voice = NULL;
+        struct conf_error err;
         int r;
 
         printf("%s: ok, settings (routine %s, level %s, language %s)\n", s->path ?: "built-in settings",
                s->routine, level_to_string(s->level), s->language);
-        r = load_routine(s, s->routine, &routine);
-        if (r != 0)
-                return r == EXIT_NOINPUT ? EXIT_CONFIG : r;
+        r = load_routine(s, s->routine, &routine, &err);
+        if (r < 0)
+                return r == -ENOMEM ? load_status(r, &err) : config_error(&err);
         printf("%s: ok, routine \"%s\" with %zu exercises\n", routine->path, routine->title,
                routine->n_exercises);
-        r = load_voice(s, &voice);
-        if (r != 0)
-                return r;
+        r = load_voice(s, &voice, &err);
+        if (r < 0)
+                return load_status(r, &err);
         printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", voice->path, voice->language, voice->espeak_voice);
         return 0;
 }
@@ -389,7 +357,7 @@ int main(int argc, char *argv[]) {
                 return r < 0 ? EXIT_SOFTWARE : r == 0 ? EXIT_UNAVAILABLE : 0;
         }
 
-        r = load_settings(&settings);
+        r = settings_from_argv(&settings);
         if (r != 0)
                 return r;
         if (arg.action == ACTION_CHECK)

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -96,4 +97,53 @@ int paths_find_routine(const struct settings *s, const char *name, char **ret) {
 
 int paths_find_voice(const char *language, char **ret) {
         return existing(join(data_dir(ABS_TOP_SRCDIR "/voices", PKGDATADIR "/voices"), language, ".conf"), ret);
+}
+
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+static int add_names_in(const char *dir, char ***names, size_t *n) {
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        struct dirent *de;
+
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                size_t k = strlen(de->d_name);
+                char **v;
+
+                if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
+                        continue;
+                v = realloc(*names, (*n + 2) * sizeof *v);
+                if (!v)
+                        return -ENOMEM;
+                *names = v;
+                if (!(v[*n] = strndup(de->d_name, k - strlen(".conf"))))
+                        return -ENOMEM;
+                v[++*n] = NULL;
+        }
+        return 0;
+}
+
+static int compare_names(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int paths_list_routines(const struct settings *s, char ***ret) {
+        _cleanup_(strv_freep) char **names = calloc(1, sizeof *names);
+        size_t n = 0;
+        int r;
+
+        if (!names)
+                return -ENOMEM;
+        if (s->routine_dir && (r = add_names_in(s->routine_dir, &names, &n)) < 0)
+                return r;
+        if ((r = add_names_in(paths_routines_dir(), &names, &n)) < 0)
+                return r;
+        qsort(names, n, sizeof *names, compare_names);
+        *ret = names;
+        names = NULL;
+        return 0;
 }

@@ -14,6 +14,10 @@ int paths_find_settings(char **ret);
  * -ENOENT when there is none such. */
 int paths_find_routine(const struct settings *s, const char *name, char **ret);
 
+/* Every routine name in routine_dir and the shipped routines, sorted: file names without
+ * .conf, so "morning-feet" and "morning-feet.de" both; load each to learn its id. */
+int paths_list_routines(const struct settings *s, char ***ret);
+
 int paths_find_voice(const char *language, char **ret);
 
 /* The directory of the shipped routines. */
