@@ -57,11 +57,16 @@ static void mark(struct player *p) {
         atomic_store_explicit(&p->n_marks, n + 1, memory_order_release);
 }
 
-void player_init(struct player *p, const struct plan *plan, const struct track *track,
-                 const struct track *lead_in, double volume) {
-        uint32_t peak = MAX(track_peak(track), track_peak(lead_in));
+void player_set_volume(struct player *p, double volume) {
         double gain = volume * 65536.0;
 
+        if (p->peak > 0 && gain > 32767.0 * 65536.0 / p->peak)
+                gain = 32767.0 * 65536.0 / p->peak; /* as loud as asked, short of clipping */
+        atomic_store_explicit(&p->gain, (uint32_t) gain, memory_order_relaxed);
+}
+
+void player_init(struct player *p, const struct plan *plan, const struct track *track,
+                 const struct track *lead_in, double volume) {
         *p = (struct player){
                 .plan = plan,
                 .track = track,
@@ -71,9 +76,8 @@ void player_init(struct player *p, const struct plan *plan, const struct track *
                 .repeat = { .clips = &p->repeat_clip, .n_clips = 1, .rate = track->rate },
                 .fade_len = MAX(1u, track->rate * PLAYER_FADE_MSEC / 1000),
         };
-        if (peak > 0 && gain > 32767.0 * 65536.0 / peak)
-                gain = 32767.0 * 65536.0 / peak; /* as loud as asked, short of clipping */
-        p->gain = (uint32_t) gain;
+        p->peak = MAX(track_peak(track), track_peak(lead_in));
+        player_set_volume(p, volume);
         p->interlude = &p->opening;
         mark(p);
 }
@@ -293,13 +297,15 @@ static void settle(struct player *p) {
 }
 
 void player_fill(struct player *p, int16_t *out, size_t n) {
+        uint32_t gain = atomic_load_explicit(&p->gain, memory_order_relaxed);
+
         while (n > 0) {
                 size_t k;
 
                 settle(p);
                 k = produce(p, out, p->fade_left > 0 ? MIN(n, (size_t) p->fade_left) : n);
                 for (size_t j = 0; j < k; j++) {
-                        int64_t v = (int64_t) out[j] * p->gain;
+                        int64_t v = (int64_t) out[j] * gain;
                         if (p->fade_left > 0)
                                 v = v * (int64_t) (p->fade_left - j) / (int64_t) p->fade_len;
                         out[j] = (int16_t) (v / 65536);

@@ -66,7 +66,8 @@ struct player {
         enum player_command pending;
         uint64_t pending_pos;
 
-        uint32_t gain; /* 1 << 16 is unity */
+        _Atomic uint32_t gain; /* 1 << 16 is unity; any thread may set it */
+        uint32_t peak;          /* the loudest sample, which limits the gain */
         uint64_t frame; /* frames written so far: the player's clock */
 
         struct {
@@ -81,6 +82,10 @@ struct player {
  * so that no sample of the track or lead-in clips. */
 void player_init(struct player *p, const struct plan *plan, const struct track *track,
                  const struct track *lead_in, double volume);
+
+/* Any thread: from the next buffer on, as loud as volume asks (1.0: as spoken), or as
+ * loud as it gets without clipping. */
+void player_set_volume(struct player *p, double volume);
 
 /* Writes the next n frames. */
 void player_fill(struct player *p, int16_t *out, size_t n);

@@ -207,6 +207,10 @@ int session_command(struct session *s, enum player_command c) {
         return sd_event_source_set_time(s->tick, now_monotonic() + 20 * USEC_PER_MSEC);
 }
 
+void session_set_volume(struct session *s, double volume) {
+        player_set_volume(&s->feed.player, volume);
+}
+
 void session_status(struct session *s, struct session_status *ret) {
         *ret = (struct session_status){
                 .heard = s->last,

@@ -35,6 +35,8 @@ DEFINE_POINTER_CLEANUP(struct session, session_free)
 
 int session_command(struct session *s, enum player_command c);
 void session_status(struct session *s, struct session_status *ret);
+/* From the next buffer on. */
+void session_set_volume(struct session *s, double volume);
 const struct plan *session_plan(const struct session *s);
 const char *session_output(const struct session *s);
 /* 0 while it plays and after it ended well; an output's write error otherwise. After

@@ -436,6 +436,24 @@ static void test_random_pauses_skip_nothing(void **state) {
         free(first);
 }
 
+/* Volume set from another thread takes effect at the next buffer, and never past the
+ * loudest gain that does not clip. */
+static void test_volume_changes_while_playing(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        int16_t buf[64];
+
+        listen_for(p, cue_value(0), RATE);
+        player_fill(p, buf, 1);
+        assert_int_equal(buf[0], cue_value(0));
+        player_set_volume(p, 0.5);
+        player_fill(p, buf, 1);
+        assert_int_equal(buf[0], cue_value(0) / 2);
+        player_set_volume(p, 4.0); /* the lead-in's -30000 is the loudest: 1.09 at most */
+        player_fill(p, buf, 1);
+        assert_int_equal(buf[0], (int16_t) (cue_value(0) * (32767.0 / 30000.0)));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_plays_every_cue_on_its_sample, setup, teardown),
@@ -450,6 +468,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_pause_at_what_was_heard, setup, teardown),
                 cmocka_unit_test(test_volume_never_clips),
                 cmocka_unit_test(test_fade_is_a_ramp),
+                cmocka_unit_test_setup_teardown(test_volume_changes_while_playing, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_a_busy_morning_ends, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_random_pauses_skip_nothing, setup, teardown),
         };
