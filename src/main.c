@@ -12,6 +12,7 @@
 
 #include "clips.h"
 #include "console.h"
+#include "daemon.h"
 #include "load.h"
 #include "log.h"
 #include "mix.h"
@@ -24,6 +25,7 @@ enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK, ACTION_ONCE
 
 static struct {
         enum action action;
+        enum bus_kind bus;
         const char *config;
         const char *render_path;
         struct output_spec output;
@@ -33,8 +35,9 @@ static struct {
 } arg = { .level = -1 };
 
 static void help(void) {
-        printf("Usage: tiptoed [OPTIONS] ACTION\n"
-               "A voice coach for a daily foot routine.\n\n"
+        printf("Usage: tiptoed [OPTIONS] [ACTION]\n"
+               "A voice coach for a daily foot routine. Without an action it runs as a daemon,\n"
+               "controlled over D-Bus (org.tiptoed.Coach1, MPRIS) by tiptoectl and media keys.\n\n"
                "Actions:\n"
                "      --once [ROUTINE]          play the routine now; on a terminal, keys control it:\n"
                "                                space pause/resume, n next, p previous, r repeat,\n"
@@ -45,6 +48,8 @@ static void help(void) {
                "      --check-config [FILE...]  check the settings, routines and voices\n"
                "      --list-devices            list the sound output devices (* the default)\n\n"
                "Options:\n"
+               "      --system                  daemon: on the system bus (a speaker box)\n"
+               "      --no-bus                  daemon: on no bus at all\n"
                "  -o, --output OUTPUT           portaudio[:DEVICE] (default), wav:FILE or null\n"
                "      --language LANGUAGE       speak in voices/LANGUAGE.conf's language\n"
                "  -c, --config FILE             read settings from FILE\n"
@@ -68,8 +73,11 @@ _printf_(1, 2) static int usage_error(const char *format, ...) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION, ARG_ONCE, ARG_LIST_DEVICES, ARG_LANGUAGE };
+        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION, ARG_ONCE, ARG_LIST_DEVICES, ARG_LANGUAGE,
+               ARG_SYSTEM, ARG_NO_BUS };
         static const struct option options[] = {
+                { "system", no_argument, NULL, ARG_SYSTEM },
+                { "no-bus", no_argument, NULL, ARG_NO_BUS },
                 { "once", no_argument, NULL, ARG_ONCE },
                 { "list-devices", no_argument, NULL, ARG_LIST_DEVICES },
                 { "output", required_argument, NULL, 'o' },
@@ -94,6 +102,12 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_LIST_DEVICES:
                         a = ACTION_LIST_DEVICES;
+                        break;
+                case ARG_SYSTEM:
+                        arg.bus = BUS_SYSTEM;
+                        break;
+                case ARG_NO_BUS:
+                        arg.bus = BUS_NONE;
                         break;
                 case 'o':
                         if (output_spec_parse(optarg, &arg.output) < 0)
@@ -141,8 +155,11 @@ static int parse_argv(int argc, char *argv[]) {
                         arg.action = a;
                 }
         }
-        if (arg.action == ACTION_NONE)
-                return usage_error("no action given: use --once, --plan, --render, --check-config or --list-devices.");
+        if (arg.action == ACTION_NONE && optind < argc)
+                return usage_error("'%s': the daemon takes no arguments (did you mean --once %s?).", argv[optind],
+                                   argv[optind]);
+        if (arg.action != ACTION_NONE && arg.bus != BUS_USER)
+                return usage_error("--system and --no-bus are for the daemon: give no action with them.");
         if (arg.action != ACTION_CHECK && argc - optind > 1)
                 return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
         return -1; /* go on */
@@ -336,9 +353,21 @@ int main(int argc, char *argv[]) {
         _cleanup_(settings_freep) struct settings *settings = NULL;
         int r;
 
+        log_setup();
         r = parse_argv(argc, argv);
         if (r >= 0)
                 return r;
+
+        if (arg.action == ACTION_NONE) {
+                struct coach_options o = {
+                        .config = arg.config,
+                        .level = arg.level,
+                        .language = arg.language,
+                        .output = arg.output,
+                        .output_set = arg.output_set,
+                };
+                return daemon_run(&o, arg.bus);
+        }
 
         if (arg.action == ACTION_CHECK && optind < argc) {
                 int worst = 0;

@@ -17,6 +17,7 @@ struct session {
         unsigned rate;
         sd_event_source *tick, *retry;
         struct heard last;
+        ssize_t announced; /* the cue SESSION_CUE told of last */
         const char *reason;
         int error;
         session_notify_fn notify;
@@ -97,8 +98,13 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
                         s->reason = NULL;
                 emit(s, SESSION_STATE);
         }
-        if (h.state == PLAYER_PLAYING && !h.interlude && h.cue != prev.cue && h.cue >= 0)
+        /* A paused sentence is said again from its start: then it is told of again. */
+        if (h.state == PLAYER_PAUSED && h.cue >= 0 && h.pos == s->track->clips[h.cue].start)
+                s->announced = -1;
+        if (h.state == PLAYER_PLAYING && !h.interlude && h.cue >= 0 && h.cue != s->announced) {
+                s->announced = h.cue;
                 emit(s, SESSION_CUE);
+        }
         emit(s, SESSION_PROGRESS);
         if (h.state == PLAYER_FINISHED || h.state == PLAYER_STOPPED) {
                 finish(s, 0);
@@ -150,6 +156,7 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         s->notify = notify;
         s->userdata = userdata;
         s->last = (struct heard){ .state = PLAYER_PLAYING, .cue = -1 };
+        s->announced = -1;
 
         r = output_open(spec, clips_sample_rate(clips), &s->output);
         if (r < 0)

@@ -71,7 +71,9 @@ check "an unknown routine exits 66 and says where it looked" \
         expect_exit 66 "no routine 'nosuch' in .*config/routines" "$tiptoed" --plan nosuch
 check "a missing file to check exits 78" \
         expect_exit 78 "cannot open" "$tiptoed" --check-config "$tmp/none.conf"
-check "no action is a usage error, exit 64" expect_exit 64 "no action given" "$tiptoed"
+check "a routine without an action is a usage error, exit 64" \
+        expect_exit 64 "the daemon takes no arguments (did you mean --once morning-feet?)" "$tiptoed" morning-feet
+check "--system with an action is a usage error, exit 64" expect_exit 64 "are for the daemon" "$tiptoed" --plan --system
 check "an unknown level is a usage error, exit 64" expect_exit 64 "unknown level 'medium'" "$tiptoed" --plan --level medium
 check "an unknown option is a usage error, exit 64" expect_exit 64 "unrecognized option" "$tiptoed" --bogus
 check "two actions at once are a usage error, exit 64" expect_exit 64 "one action at a time" "$tiptoed" --plan --check-config

@@ -1,0 +1,440 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "bus.h"
+#include "log.h"
+#include "mpris.h"
+
+/* What the properties say now. Strings point into the coach: copy before keeping. */
+struct view {
+        const char *state, *pause_reason, *routine, *routine_title, *exercise, *side, *instruction;
+        const char *level, *language, *audio_device;
+        uint32_t exercise_index, exercise_count, set, set_count;
+        uint64_t position, duration;
+        double volume;
+};
+
+static void view(struct daemon *d, struct view *v) {
+        struct coach_status st;
+
+        coach_status(d->coach, &st);
+        *v = (struct view){
+                .state = coach_state_to_string(st.state),
+                .pause_reason = st.state != COACH_PAUSED ? "" : st.paused_by_audio ? "audio" : "user",
+                .routine = st.routine ? st.routine->id : "",
+                .routine_title = st.routine ? st.routine->title : "",
+                .exercise = st.exercise,
+                .side = st.side,
+                .instruction = st.cue ? st.cue->text : "",
+                .level = level_to_string(coach_level(d->coach)),
+                .language = coach_language(d->coach),
+                .audio_device = coach_audio_device(d->coach),
+                .exercise_index = st.exercise_index,
+                .exercise_count = st.exercise_count,
+                .set = st.set,
+                .set_count = st.set_count,
+                .position = st.position,
+                .duration = st.duration,
+                .volume = MIN(coach_volume(d->coach), 1.0), /* louder comes only from the file */
+        };
+}
+
+static const struct property {
+        const char *name;
+        char type;
+        size_t offset;
+} properties[] = {
+#define P(name, type, field) { name, type, offsetof(struct view, field) }
+        P("State", 's', state),
+        P("PauseReason", 's', pause_reason),
+        P("Routine", 's', routine),
+        P("RoutineTitle", 's', routine_title),
+        P("Exercise", 's', exercise),
+        P("ExerciseIndex", 'u', exercise_index),
+        P("ExerciseCount", 'u', exercise_count),
+        P("Set", 'u', set),
+        P("SetCount", 'u', set_count),
+        P("Side", 's', side),
+        P("Instruction", 's', instruction),
+        P("Duration", 't', duration),
+        P("Level", 's', level),
+        P("Volume", 'd', volume),
+        P("Language", 's', language),
+        P("AudioDevice", 's', audio_device),
+        P("Position", 't', position), /* last: the one not announced */
+#undef P
+};
+#define N_ANNOUNCED (ELEMENTSOF(properties) - 1)
+
+static const struct property *property_by_name(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(properties); i++)
+                if (streq(properties[i].name, name))
+                        return &properties[i];
+        return NULL;
+}
+
+static void property_text(const struct property *p, const struct view *v, char *buf, size_t size) {
+        const void *field = (const char *) v + p->offset;
+
+        switch (p->type) {
+        case 's':
+                snprintf(buf, size, "%s", *(const char *const *) field);
+                break;
+        case 'u':
+                snprintf(buf, size, "%" PRIu32, *(const uint32_t *) field);
+                break;
+        case 't':
+                snprintf(buf, size, "%" PRIu64, *(const uint64_t *) field);
+                break;
+        case 'd':
+                snprintf(buf, size, "%.6f", *(const double *) field);
+                break;
+        }
+}
+
+static int get_property(sd_bus *bus, const char *path, const char *interface, const char *name,
+                        sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const struct property *p = property_by_name(name);
+        const void *field;
+        struct view v;
+
+        if (!p)
+                return -ENOENT;
+        view(userdata, &v);
+        field = (const char *) &v + p->offset;
+        switch (p->type) {
+        case 's':
+                return sd_bus_message_append_basic(reply, 's', *(const char *const *) field);
+        default:
+                return sd_bus_message_append_basic(reply, p->type, field);
+        }
+}
+
+int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
+        static const struct {
+                int errno_value;
+                const char *name;
+        } names[] = {
+                { ENOENT, BUS_ERROR "NoSuchRoutine" },   { EINVAL, BUS_ERROR "InvalidConfig" },
+                { EBUSY, BUS_ERROR "AlreadyRunning" },   { ESRCH, BUS_ERROR "NotRunning" },
+                { ENODEV, BUS_ERROR "AudioUnavailable" }, { EAGAIN, SD_BUS_ERROR_LIMITS_EXCEEDED },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (-r == names[i].errno_value)
+                        return sd_bus_error_set(error, names[i].name, err->text);
+        return sd_bus_error_set_errno(error, r);
+}
+
+/* A routine named over the bus is an id, never a path: a caller on the system bus must
+ * not make the daemon read files of its choosing. */
+static int check_routine_argument(const char *name, sd_bus_error *error) {
+        if (*name && (strchr(name, '/') || name[0] == '.' || strlen(name) > 200))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "routine \"%s\": give a routine id such as \"morning-feet\" "
+                                         "(ListRoutines lists them), or \"\" for the default.",
+                                         name);
+        return 0;
+}
+
+static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+        const char *name;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        r = check_routine_argument(name, error);
+        if (r < 0)
+                return r;
+        r = coach_start(d->coach, name, &err);
+        if (r < 0)
+                return bus_reply_error(error, r, &err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int command(sd_bus_message *m, struct daemon *d, enum player_command c, sd_bus_error *error) {
+        struct conf_error err;
+        int r = coach_command(d->coach, c, &err);
+
+        if (r < 0)
+                return bus_reply_error(error, r, &err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+#define COMMAND_METHOD(function, c)                                                          \
+        static int function(sd_bus_message *m, void *userdata, sd_bus_error *error) {        \
+                return command(m, userdata, c, error);                                      \
+        }
+COMMAND_METHOD(method_stop, PLAYER_STOP)
+COMMAND_METHOD(method_pause, PLAYER_PAUSE)
+COMMAND_METHOD(method_resume, PLAYER_RESUME)
+COMMAND_METHOD(method_toggle_pause, PLAYER_TOGGLE)
+COMMAND_METHOD(method_next, PLAYER_NEXT)
+COMMAND_METHOD(method_previous, PLAYER_PREVIOUS)
+COMMAND_METHOD(method_repeat, PLAYER_REPEAT)
+COMMAND_METHOD(method_next_exercise, PLAYER_NEXT_EXERCISE)
+COMMAND_METHOD(method_previous_exercise, PLAYER_PREVIOUS_EXERCISE)
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+        int r = coach_reload(d->coach, &err);
+
+        if (r < 0) {
+                log_error("Reload failed, keeping the settings in use: %s", err.text);
+                return bus_reply_error(error, r, &err);
+        }
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_list_routines(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        struct routine_summary *list = NULL;
+        size_t n = 0;
+        int r;
+
+        r = coach_routines(d->coach, &list, &n);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sst)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(reply, "(sst)", list[i].id, list[i].title, (uint64_t) list[i].duration);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        routine_summaries_free(list, n);
+        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_get_plan(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(routine_freep) struct routine *routine = NULL;
+        _cleanup_(plan_freep) struct plan *plan = NULL;
+        struct conf_error err;
+        const char *name;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        r = check_routine_argument(name, error);
+        if (r < 0)
+                return r;
+        r = coach_plan(d->coach, name, &routine, &plan, &err);
+        if (r < 0)
+                return bus_reply_error(error, r, &err);
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ttss)");
+        for (size_t i = 0; r >= 0 && i < plan->n_cues; i++) {
+                const struct cue *c = &plan->cues[i];
+                r = sd_bus_message_append(reply, "(ttss)", (uint64_t) c->start, (uint64_t) c->duration,
+                                          cue_kind_to_string(c->kind), c->text);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+}
+
+static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name,
+                     sd_bus_message *value, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        const char *s;
+        int level, r;
+
+        r = sd_bus_message_read(value, "s", &s);
+        if (r < 0)
+                return r;
+        level = level_from_string(s);
+        if (level < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Level \"%s\": use \"easy\", \"normal\" or \"hard\".", s);
+        coach_set_level(d->coach, (enum level) level);
+        return 0;
+}
+
+static int set_volume(sd_bus *bus, const char *path, const char *interface, const char *name,
+                      sd_bus_message *value, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        double v;
+        int r;
+
+        r = sd_bus_message_read(value, "d", &v);
+        if (r < 0)
+                return r;
+        if (!(v >= 0.0 && v <= 1.0)) /* NaN too */
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Volume %g: give a number from 0.0 (silent) to 1.0 (as spoken).", v);
+        coach_set_volume(d->coach, v);
+        return 0;
+}
+
+static int set_language(sd_bus *bus, const char *path, const char *interface, const char *name,
+                        sd_bus_message *value, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(value, "s", &s);
+        if (r < 0)
+                return r;
+        r = *s ? coach_set_language(d->coach, s, &err) : -ENOENT;
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Language \"%s\": %s", s,
+                                         *s ? err.text : "give a voice name such as \"en\" or \"de\".");
+        if (r < 0)
+                return bus_reply_error(error, r, &err);
+        return 0;
+}
+
+static const sd_bus_vtable coach_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("s", routine), SD_BUS_NO_RESULT, method_start, 0),
+        SD_BUS_METHOD_WITH_ARGS("Stop", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_stop, 0),
+        SD_BUS_METHOD_WITH_ARGS("Pause", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_pause, 0),
+        SD_BUS_METHOD_WITH_ARGS("Resume", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_resume, 0),
+        SD_BUS_METHOD_WITH_ARGS("TogglePause", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_toggle_pause, 0),
+        SD_BUS_METHOD_WITH_ARGS("Next", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_next, 0),
+        SD_BUS_METHOD_WITH_ARGS("Previous", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_previous, 0),
+        SD_BUS_METHOD_WITH_ARGS("Repeat", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_repeat, 0),
+        SD_BUS_METHOD_WITH_ARGS("NextExercise", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_next_exercise, 0),
+        SD_BUS_METHOD_WITH_ARGS("PreviousExercise", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_previous_exercise, 0),
+        SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
+        SD_BUS_METHOD_WITH_ARGS("ListRoutines", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sst)", routines),
+                                method_list_routines, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", routine), SD_BUS_RESULT("a(ttss)", cues),
+                                method_get_plan, 0),
+        SD_BUS_PROPERTY("State", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PauseReason", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Routine", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("RoutineTitle", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Exercise", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("ExerciseIndex", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("ExerciseCount", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Set", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("SetCount", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Side", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Instruction", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Position", "t", get_property, 0, 0),
+        SD_BUS_PROPERTY("Duration", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_WRITABLE_PROPERTY("Level", "s", get_property, set_level, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_WRITABLE_PROPERTY("Volume", "d", get_property, set_volume, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_WRITABLE_PROPERTY("Language", "s", get_property, set_language, 0,
+                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("AudioDevice", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_SIGNAL_WITH_ARGS("Cue", SD_BUS_ARGS("t", position, "s", kind, "s", text), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("Finished", SD_BUS_ARGS("s", routine, "b", completed, "t", duration), 0),
+        SD_BUS_VTABLE_END
+};
+
+void bus_publish_changes(struct daemon *d, const char *path, const char *interface, const char *const *names,
+                         property_text_fn text, char (*published)[512]) {
+        const char *changed[32];
+        size_t k = 0;
+        char now[512];
+
+        for (size_t i = 0; names[i] && i < ELEMENTSOF(changed) - 1; i++) {
+                text(d, names[i], now, sizeof now);
+                if (streq(now, published[i]))
+                        continue;
+                strcpy(published[i], now);
+                changed[k++] = names[i];
+        }
+        changed[k] = NULL;
+        if (k > 0 && d->bus) {
+                int r = sd_bus_emit_properties_changed_strv(d->bus, path, interface, (char **) changed);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to announce changed properties: %m");
+        }
+}
+
+static void coach_text(struct daemon *d, const char *name, char *buf, size_t size) {
+        const struct property *p = property_by_name(name);
+        struct view v;
+
+        if (!p)
+                return;
+        view(d, &v);
+        property_text(p, &v, buf, size);
+}
+
+void bus_publish(struct daemon *d) {
+        static const char *names[N_ANNOUNCED + 1];
+
+        if (!names[0])
+                for (size_t i = 0; i < N_ANNOUNCED; i++)
+                        names[i] = properties[i].name;
+        bus_publish_changes(d, BUS_PATH, BUS_INTERFACE, names, coach_text, d->published[0]);
+}
+
+void bus_emit_cue(struct daemon *d) {
+        struct coach_status st;
+        int r;
+
+        coach_status(d->coach, &st);
+        if (!d->bus || !st.cue)
+                return;
+        r = sd_bus_emit_signal(d->bus, BUS_PATH, BUS_INTERFACE, "Cue", "tss", (uint64_t) st.cue->start,
+                               cue_kind_to_string(st.cue->kind), st.cue->text);
+        if (r < 0)
+                log_warning_errno(r, "Failed to send the Cue signal: %m");
+}
+
+void bus_emit_finished(struct daemon *d) {
+        const struct coach_finished *f = coach_last(d->coach);
+        int r;
+
+        if (!d->bus || !f->routine)
+                return;
+        r = sd_bus_emit_signal(d->bus, BUS_PATH, BUS_INTERFACE, "Finished", "sbt", f->routine, f->completed,
+                               (uint64_t) f->duration);
+        if (r < 0)
+                log_warning_errno(r, "Failed to send the Finished signal: %m");
+}
+
+static const char *bus_description(enum bus_kind k) {
+        return k == BUS_SYSTEM ? "system bus" : "user bus";
+}
+
+int bus_open(struct daemon *d) {
+        int r;
+
+        r = d->bus_kind == BUS_SYSTEM ? sd_bus_open_system(&d->bus) : sd_bus_open_user(&d->bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the %s: %m. Is D-Bus running? "
+                                       "(--no-bus runs without one.)", bus_description(d->bus_kind));
+        r = sd_bus_add_object_vtable(d->bus, &d->slots[0], BUS_PATH, BUS_INTERFACE, coach_vtable, d);
+        if (r < 0)
+                return log_error_errno(r, "Failed to put %s on the bus: %m", BUS_PATH);
+        r = mpris_register(d);
+        if (r < 0)
+                return r;
+        r = sd_bus_attach_event(d->bus, d->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
+
+        bus_publish(d); /* what is published now is what the first change is compared with */
+        mpris_publish(d);
+        r = sd_bus_request_name(d->bus, BUS_NAME, 0);
+        if (r == -EEXIST)
+                return log_error_errno(r, "Another tiptoed already runs on the %s (it holds %s): "
+                                       "control it with tiptoectl, or stop it first.",
+                                       bus_description(d->bus_kind), BUS_NAME);
+        if (r < 0)
+                return log_error_errno(r, "Failed to take the name %s on the %s: %m%s", BUS_NAME,
+                                       bus_description(d->bus_kind),
+                                       r == -EACCES ? " (the bus policy, dbus/org.tiptoed.Coach1.conf, is not installed?)" : "");
+        r = sd_bus_request_name(d->bus, MPRIS_NAME, 0);
+        if (r < 0) /* the daemon works without: only media keys do not */
+                log_warning_errno(r, "Failed to take the name %s; media keys will not reach tiptoed: %m", MPRIS_NAME);
+        return 0;
+}

@@ -1,0 +1,26 @@
+/* org.tiptoed.Coach1 at /org/tiptoed/Coach1: the coach on D-Bus. The interface is
+ * described, argument by argument, in dbus/org.tiptoed.Coach1.xml. */
+#pragma once
+
+#include "daemon.h"
+
+#define BUS_NAME "org.tiptoed.Coach1"
+#define BUS_PATH "/org/tiptoed/Coach1"
+#define BUS_INTERFACE "org.tiptoed.Coach1"
+#define BUS_ERROR BUS_INTERFACE ".Error."
+
+/* Connects, puts the objects on the bus and takes the names. */
+int bus_open(struct daemon *d);
+/* PropertiesChanged for what changed since the last call. */
+void bus_publish(struct daemon *d);
+void bus_emit_cue(struct daemon *d);
+void bus_emit_finished(struct daemon *d);
+
+/* A coach error as a D-Bus error: NoSuchRoutine, InvalidConfig and so on. */
+int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err);
+
+/* Announces with PropertiesChanged each property in names (NULL-terminated) whose text
+ * differs from what published holds for it, and keeps the new text. */
+typedef void (*property_text_fn)(struct daemon *d, const char *name, char *buf, size_t size);
+void bus_publish_changes(struct daemon *d, const char *path, const char *interface, const char *const *names,
+                         property_text_fn text, char (*published)[512]);

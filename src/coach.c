@@ -1,0 +1,488 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "coach.h"
+#include "log.h"
+#include "paths.h"
+
+/* One load of the files, swapped whole on reload. A workout holds a reference, so the
+ * clips it plays outlive a reload that changes the voice. */
+struct setup {
+        unsigned n_ref;
+        struct settings *settings; /* with the run-time settings applied */
+        struct voice *voice;
+        struct clips *clips;
+};
+
+struct workout {
+        struct setup *setup;
+        struct routine *routine;
+        struct plan *plan;
+        struct session *session;
+        bool ended;
+};
+
+struct coach {
+        sd_event *event;
+        struct coach_options options;
+        char *language; /* set at run time; NULL: options' or settings' */
+        int level;      /* -1: options' or settings' */
+        double volume;  /* NAN: the settings' */
+
+        struct speech *speech;
+        struct setup *setup;
+        struct workout *workout;
+        struct coach_finished last;
+        sd_event_source *reap;
+
+        coach_notify_fn notify;
+        void *userdata;
+};
+
+_printf_(3, 4) static int fail(struct conf_error *err, int error, const char *format, ...) {
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(err->text, sizeof err->text, format, ap);
+        va_end(ap);
+        return error;
+}
+
+static void emit(struct coach *c, enum coach_event e) {
+        if (c->notify)
+                c->notify(c, e, c->userdata);
+}
+
+static struct setup *setup_ref(struct setup *s) {
+        s->n_ref++;
+        return s;
+}
+
+static void setup_unref(struct setup *s) {
+        if (!s || --s->n_ref > 0)
+                return;
+        clips_free(s->clips);
+        voice_free(s->voice);
+        settings_free(s->settings);
+        free(s);
+}
+DEFINE_POINTER_CLEANUP(struct setup, setup_unref)
+
+static int override_settings(struct coach *c, struct settings *s) {
+        const char *language = c->language ?: c->options.language;
+
+        if (c->level >= 0)
+                s->level = c->level;
+        else if (c->options.level >= 0)
+                s->level = c->options.level;
+        if (!isnan(c->volume))
+                s->volume = c->volume;
+        if (language) {
+                char *l = strdup(language);
+                if (!l)
+                        return -ENOMEM;
+                free(s->language);
+                s->language = l;
+        }
+        return 0;
+}
+
+/* Loads everything a start needs and checks that the default routine plays in the voice,
+ * so that a setup that loads is one that works. */
+static int setup_load(struct coach *c, struct setup **ret, struct conf_error *err) {
+        _cleanup_(setup_unrefp) struct setup *s = calloc(1, sizeof *s);
+        _cleanup_(routine_freep) struct routine *routine = NULL;
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        s->n_ref = 1;
+        if ((r = load_settings(c->options.config, &s->settings, err)) < 0 ||
+            (r = override_settings(c, s->settings)) < 0 || (r = load_voice(s->settings, &s->voice, err)) < 0)
+                return r;
+        if ((r = load_routine(s->settings, s->settings->routine, &routine, err)) < 0)
+                return r == -ENOENT ? fail(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
+                                           s->settings->routine, err->text)
+                                    : r;
+        if ((r = load_check_language(routine, s->voice, err)) < 0)
+                return r;
+        if (c->speech && (r = speech_use_voice(c->speech, s->voice)) < 0)
+                return fail(err, -EINVAL, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
+                            s->voice->path, s->voice->espeak_voice_line, s->voice->espeak_voice);
+        *ret = s;
+        s = NULL;
+        return 0;
+}
+
+static int setup_speak(struct coach *c, struct setup *s) {
+        return s->clips ? 0 : clips_new(c->speech, s->voice, &s->clips);
+}
+
+static void workout_free(struct workout *w) {
+        if (!w)
+                return;
+        session_free(w->session);
+        plan_free(w->plan);
+        routine_free(w->routine);
+        setup_unref(w->setup);
+        free(w);
+}
+
+static void reap_now(struct coach *c) {
+        workout_free(c->workout);
+        c->workout = NULL;
+        sd_event_source_set_enabled(c->reap, SD_EVENT_OFF);
+}
+
+static int on_reap(sd_event_source *s, void *userdata) {
+        struct coach *c = userdata;
+
+        reap_now(c);
+        emit(c, COACH_FINISHED);
+        emit(c, COACH_CHANGED);
+        return 0;
+}
+
+static void format_clock(char *buf, size_t size, usec_t t) {
+        unsigned s = (unsigned) (t / USEC_PER_SEC);
+        snprintf(buf, size, "%u:%02u", s / 60, s % 60);
+}
+
+static void on_session(struct session *s, enum session_event e, void *userdata) {
+        struct coach *c = userdata;
+        struct workout *w = c->workout;
+        struct session_status st;
+        char at[16], total[16];
+
+        switch (e) {
+        case SESSION_CUE:
+                emit(c, COACH_CUE);
+                emit(c, COACH_CHANGED);
+                break;
+        case SESSION_STATE:
+                emit(c, COACH_CHANGED);
+                break;
+        case SESSION_PROGRESS:
+                break;
+        case SESSION_END:
+                /* Freed from the loop, not from inside the session's own callback. */
+                session_status(s, &st);
+                free(c->last.routine);
+                c->last = (struct coach_finished){
+                        .routine = strdup(w->routine->id),
+                        .completed = st.heard.state == PLAYER_FINISHED && session_error(s) == 0,
+                        .duration = st.heard.state == PLAYER_FINISHED ? st.total : MIN(st.position, st.total),
+                };
+                format_clock(at, sizeof at, c->last.duration);
+                format_clock(total, sizeof total, st.total);
+                if (c->last.completed)
+                        log_info("Finished %s (%s).", w->routine->id, total);
+                else
+                        log_info("Stopped %s at %s of %s.", w->routine->id, at, total);
+                w->ended = true;
+                sd_event_source_set_enabled(c->reap, SD_EVENT_ONESHOT);
+                break;
+        }
+}
+
+int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata,
+              struct coach **ret, struct conf_error *err) {
+        _cleanup_(coach_freep) struct coach *c = calloc(1, sizeof *c);
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        c->event = sd_event_ref(e);
+        c->options = *o;
+        c->level = -1;
+        c->volume = NAN;
+        c->notify = notify;
+        c->userdata = userdata;
+
+        r = setup_load(c, &c->setup, err);
+        if (r < 0)
+                return r;
+        r = speech_new(c->setup->voice, &c->speech);
+        if (r < 0)
+                return fail(err, r == -ENOENT ? -EINVAL : r, "%s: eSpeak NG cannot speak this voice (the log says why).",
+                            c->setup->voice->path);
+        r = setup_speak(c, c->setup);
+        if (r < 0)
+                return r;
+        r = sd_event_add_defer(e, &c->reap, on_reap, c);
+        if (r < 0)
+                return r;
+        r = sd_event_source_set_enabled(c->reap, SD_EVENT_OFF);
+        if (r < 0)
+                return r;
+        *ret = c;
+        c = NULL;
+        return 0;
+}
+
+void coach_free(struct coach *c) {
+        if (!c)
+                return;
+        workout_free(c->workout);
+        sd_event_source_disable_unref(c->reap);
+        setup_unref(c->setup);
+        speech_free(c->speech);
+        free(c->last.routine);
+        free(c->language);
+        sd_event_unref(c->event);
+        free(c);
+}
+
+static const char *routine_name(const struct coach *c, const char *name) {
+        return name && *name ? name : c->setup->settings->routine;
+}
+
+int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, struct plan **ret_plan,
+               struct conf_error *err) {
+        _cleanup_(routine_freep) struct routine *routine = NULL;
+        struct setup *s = c->setup;
+        int r;
+
+        if ((r = load_routine(s->settings, routine_name(c, name), &routine, err)) < 0 ||
+            (r = load_check_language(routine, s->voice, err)) < 0)
+                return r;
+        r = plan_build(routine, s->settings->level, s->voice, clips_duration, s->clips, ret_plan);
+        if (r == -EINVAL || r == -ENODATA)
+                return fail(err, -EINVAL, "%s: cannot be spoken (the log says which phrase).", routine->path);
+        if (r < 0)
+                return r;
+        *ret_routine = routine;
+        routine = NULL;
+        return 0;
+}
+
+int coach_start(struct coach *c, const char *name, struct conf_error *err) {
+        _cleanup_free_ struct workout *w = NULL;
+        struct setup *s = c->setup;
+        struct output_spec spec;
+        int r;
+
+        if (c->workout && c->workout->ended)
+                reap_now(c);
+        if (c->workout)
+                return fail(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
+
+        w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        r = coach_plan(c, name, &w->routine, &w->plan, err);
+        if (r < 0)
+                return r;
+        spec = c->options.output_set ? c->options.output : (struct output_spec){ OUTPUT_PORTAUDIO, s->settings->audio_device };
+        c->workout = w; /* the session's first notifications look here */
+        r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c, &w->session);
+        if (r < 0) {
+                c->workout = NULL;
+                routine_free(w->routine);
+                plan_free(w->plan);
+                if (r == -ENODEV || r == -EIO)
+                        return fail(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
+                                    coach_audio_device(c));
+                if (r == -ENOMEM)
+                        return r;
+                return fail(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
+        }
+        w->setup = setup_ref(s);
+        log_info("Playing %s (%u:%02u) on %s.", w->routine->id, (unsigned) (w->plan->total / USEC_PER_SEC / 60),
+                 (unsigned) (w->plan->total / USEC_PER_SEC % 60), session_output(w->session));
+        w = NULL;
+        emit(c, COACH_CHANGED);
+        return 0;
+}
+
+int coach_command(struct coach *c, enum player_command command, struct conf_error *err) {
+        int r;
+
+        if (!c->workout || c->workout->ended)
+                return fail(err, -ESRCH, "Nothing is playing: start a routine first.");
+        r = session_command(c->workout->session, command);
+        if (r == -EAGAIN)
+                return fail(err, -EAGAIN, "Too many commands at once: try again in a moment.");
+        return r;
+}
+
+int coach_reload(struct coach *c, struct conf_error *err) {
+        struct setup *s = NULL;
+        int r = setup_load(c, &s, err);
+
+        if (r >= 0)
+                r = setup_speak(c, s);
+        if (r < 0) {
+                setup_unref(s);
+                return r == -ENOENT ? -EINVAL : r; /* a voice file named that is not there */
+        }
+        setup_unref(c->setup);
+        c->setup = s;
+        log_info("Loaded %s.", s->settings->path ?: "the built-in settings");
+        emit(c, COACH_CHANGED);
+        return 0;
+}
+
+static int compare_summaries(const void *a, const void *b) {
+        return strcmp(((const struct routine_summary *) a)->id, ((const struct routine_summary *) b)->id);
+}
+
+void routine_summaries_free(struct routine_summary *s, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(s[i].id);
+                free(s[i].title);
+        }
+        free(s);
+}
+
+static bool listed(const struct routine_summary *s, size_t n, const char *id) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(s[i].id, id))
+                        return true;
+        return false;
+}
+
+int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n) {
+        _cleanup_(strv_freep) char **names = NULL;
+        struct routine_summary *list = NULL;
+        size_t n = 0;
+        int r = paths_list_routines(c->setup->settings, &names);
+
+        if (r < 0)
+                return r;
+        for (char **name = names; *name; name++) {
+                _cleanup_(routine_freep) struct routine *routine = NULL;
+                _cleanup_(plan_freep) struct plan *plan = NULL;
+                struct conf_error err;
+                struct routine_summary *l;
+
+                r = coach_plan(c, *name, &routine, &plan, &err);
+                if (r == -ENOMEM)
+                        goto fail;
+                if (r < 0) { /* another language's, or broken: not one to start */
+                        log_debug("Not listing %s: %s", *name, err.text);
+                        continue;
+                }
+                if (listed(list, n, routine->id))
+                        continue; /* morning-feet and morning-feet.en */
+                l = realloc(list, (n + 1) * sizeof *l);
+                if (!l)
+                        goto fail;
+                list = l;
+                list[n] = (struct routine_summary){ strdup(routine->id), strdup(routine->title), plan->total };
+                if (!list[n++].title)
+                        goto fail;
+        }
+        if (n > 0)
+                qsort(list, n, sizeof *list, compare_summaries);
+        *ret = list;
+        *ret_n = n;
+        return 0;
+fail:
+        routine_summaries_free(list, n);
+        return -ENOMEM;
+}
+
+void coach_status(struct coach *c, struct coach_status *ret) {
+        struct workout *w = c->workout;
+        struct session_status st;
+        const struct cue *cue;
+
+        *ret = (struct coach_status){ .exercise = "", .side = "" };
+        if (!w || w->ended)
+                return;
+        session_status(w->session, &st);
+        ret->state = st.heard.state == PLAYER_PAUSED ? COACH_PAUSED : COACH_RUNNING;
+        ret->paused_by_audio = st.reason != NULL;
+        ret->routine = w->routine;
+        ret->exercise_count = (unsigned) w->routine->n_exercises;
+        ret->position = MIN(st.position, st.total);
+        ret->duration = st.total;
+        if (st.heard.cue < 0)
+                return;
+        cue = ret->cue = &w->plan->cues[st.heard.cue];
+        if (cue->kind == CUE_INTRO || cue->kind == CUE_FINISH)
+                return;
+        const struct exercise *e = &w->routine->exercises[cue->exercise];
+        ret->exercise = e->name;
+        ret->exercise_index = cue->exercise + 1;
+        if (cue->kind == CUE_NEXT)
+                return; /* between exercises: the preview of the next */
+        ret->set = cue->set + 1;
+        ret->set_count = cue->sets;
+        if (e->n_sides > 0)
+                ret->side = e->sides[cue->side].name;
+}
+
+const struct coach_finished *coach_last(const struct coach *c) {
+        return &c->last;
+}
+
+enum level coach_level(const struct coach *c) {
+        return c->setup->settings->level;
+}
+
+void coach_set_level(struct coach *c, enum level l) {
+        c->level = (int) l;
+        c->setup->settings->level = l;
+        emit(c, COACH_CHANGED);
+}
+
+double coach_volume(const struct coach *c) {
+        return c->setup->settings->volume;
+}
+
+void coach_set_volume(struct coach *c, double volume) {
+        c->volume = volume;
+        c->setup->settings->volume = volume;
+        if (c->workout && !c->workout->ended)
+                session_set_volume(c->workout->session, volume);
+        emit(c, COACH_CHANGED);
+}
+
+const char *coach_language(const struct coach *c) {
+        return c->setup->settings->language;
+}
+
+int coach_set_language(struct coach *c, const char *language, struct conf_error *err) {
+        _cleanup_free_ char *path = NULL;
+        char *saved = c->language;
+        int r;
+
+        r = strchr(language, '/') ? -ENOENT : paths_find_voice(language, &path);
+        if (r == -ENOENT)
+                return fail(err, -ENOENT, "there is no voice \"%s\": add voices/%s.conf or pick an existing voice.",
+                            language, language);
+        if (r < 0)
+                return r;
+        c->language = strdup(language);
+        if (!c->language) {
+                c->language = saved;
+                return -ENOMEM;
+        }
+        r = coach_reload(c, err);
+        if (r < 0) {
+                free(c->language);
+                c->language = saved;
+                return r;
+        }
+        free(saved);
+        return 0;
+}
+
+const char *coach_audio_device(const struct coach *c) {
+        const struct output_spec *o = &c->options.output;
+
+        if (c->workout && !c->workout->ended && session_output(c->workout->session))
+                return session_output(c->workout->session);
+        if (!c->options.output_set)
+                return c->setup->settings->audio_device ?: "default";
+        return o->kind == OUTPUT_NULL ? "null" : o->kind == OUTPUT_WAV ? o->target : o->target ?: "default";
+}
+
+const char *coach_state_to_string(enum coach_state s) {
+        static const char *const names[] = { "idle", "running", "paused" };
+        return names[s];
+}

@@ -1,0 +1,90 @@
+/* The coach: what the daemon knows and does, whoever asks. It keeps the last good setup
+ * (settings, voice, and the clips spoken in that voice) and the workout playing, and
+ * decides what starting, steering, reloading and changing a setting at run time do.
+ * bus.c and mpris.c put it on D-Bus and daemon.c runs it; it knows none of them.
+ *
+ * Functions that can fail for the caller's reasons return a negative errno and say why
+ * in err, in a sentence for whoever asked:
+ *   -ENOENT  no such routine        -EINVAL  a file is wrong (FILE:LINE) or a value is
+ *   -EBUSY   a workout is running   -ESRCH   no workout is running
+ *   -ENODEV  no sound output        -EAGAIN  too many commands in flight
+ *   -ENOMEM */
+#pragma once
+
+#include "load.h"
+#include "session.h"
+
+struct coach_options {
+        const char *config;   /* the settings file; NULL: looked for */
+        int level;            /* -1: the settings' */
+        const char *language; /* NULL: the settings' */
+        struct output_spec output;
+        bool output_set;      /* else the settings' device */
+};
+
+enum coach_event {
+        COACH_CHANGED,  /* what coach_status() says may have changed */
+        COACH_CUE,      /* a cue began to be heard: coach_status()'s cue */
+        COACH_FINISHED, /* a workout ended: coach_last() */
+};
+
+struct coach;
+typedef void (*coach_notify_fn)(struct coach *c, enum coach_event e, void *userdata);
+
+enum coach_state { COACH_IDLE, COACH_RUNNING, COACH_PAUSED };
+
+struct coach_status {
+        enum coach_state state;
+        bool paused_by_audio;          /* the sound device went away */
+        const struct routine *routine; /* NULL when idle */
+        const struct cue *cue;         /* heard last; NULL before the first */
+        const char *exercise, *side;   /* "" when there is none */
+        unsigned exercise_index, set;  /* counted from 1; 0 when there is none */
+        unsigned exercise_count, set_count;
+        usec_t position, duration;     /* of the routine, as heard */
+};
+
+struct coach_finished {
+        char *routine; /* its id; NULL before any */
+        bool completed;
+        usec_t duration; /* of the routine, as heard */
+};
+
+struct routine_summary {
+        char *id, *title;
+        usec_t duration;
+};
+
+int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata,
+              struct coach **ret, struct conf_error *err);
+void coach_free(struct coach *c);
+DEFINE_POINTER_CLEANUP(struct coach, coach_free)
+
+/* name "" or NULL: the settings' routine. */
+int coach_start(struct coach *c, const char *name, struct conf_error *err);
+int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
+/* Reads the files again; on any error keeps what it had. A workout plays on as planned. */
+int coach_reload(struct coach *c, struct conf_error *err);
+
+/* The routine's plan at the current level, in the current voice. */
+int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, struct plan **ret_plan,
+               struct conf_error *err);
+/* Every routine there is in the current language, sorted by id. */
+int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n);
+void routine_summaries_free(struct routine_summary *s, size_t n);
+
+void coach_status(struct coach *c, struct coach_status *ret);
+const struct coach_finished *coach_last(const struct coach *c);
+
+/* Run-time settings: they last until the daemon exits, reloads included. */
+enum level coach_level(const struct coach *c);
+void coach_set_level(struct coach *c, enum level l); /* from the next start */
+double coach_volume(const struct coach *c);
+void coach_set_volume(struct coach *c, double volume); /* at once */
+const char *coach_language(const struct coach *c);
+/* From the next start. -ENOENT: there is no such voice. */
+int coach_set_language(struct coach *c, const char *language, struct conf_error *err);
+/* The output playing, or the one the next start opens. */
+const char *coach_audio_device(const struct coach *c);
+
+const char *coach_state_to_string(enum coach_state s);

@@ -1,0 +1,140 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <systemd/sd-daemon.h>
+
+#include "bus.h"
+#include "log.h"
+#include "mpris.h"
+
+#define GIVE_UP_USEC (2 * USEC_PER_SEC) /* for the fade and the goodbye, at SIGTERM */
+
+/* STATUS= for systemctl status: what it is doing, in a few words. */
+static void notify_status(struct daemon *d) {
+        struct coach_status st;
+        char status[sizeof d->status];
+
+        coach_status(d->coach, &st);
+        if (st.state == COACH_IDLE)
+                snprintf(status, sizeof status, "Waiting for a start.");
+        else
+                snprintf(status, sizeof status, "%s %s%s%s%s", st.state == COACH_PAUSED ? "Paused:" : "Playing",
+                         st.routine->id, *st.exercise ? ", " : "", st.exercise,
+                         st.paused_by_audio ? " (the sound device went away)" : "");
+        if (streq(status, d->status))
+                return;
+        strcpy(d->status, status);
+        sd_notifyf(false, "STATUS=%s", status);
+}
+
+static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
+        struct daemon *d = userdata;
+
+        switch (e) {
+        case COACH_CHANGED:
+                bus_publish(d);
+                mpris_publish(d);
+                notify_status(d);
+                break;
+        case COACH_CUE:
+                bus_emit_cue(d);
+                break;
+        case COACH_FINISHED:
+                bus_emit_finished(d);
+                if (d->stopping)
+                        sd_event_exit(d->event, 0);
+                break;
+        }
+}
+
+static int on_give_up(sd_event_source *s, uint64_t usec, void *userdata) {
+        struct daemon *d = userdata;
+        log_warning("The routine did not stop within %u s; exiting anyway.", (unsigned) (GIVE_UP_USEC / USEC_PER_SEC));
+        return sd_event_exit(d->event, 0);
+}
+
+/* SIGTERM, SIGINT: fade out, say what happened, go. */
+static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+
+        if (d->stopping)
+                return 0;
+        d->stopping = true;
+        sd_notify(false, "STOPPING=1");
+        if (coach_command(d->coach, PLAYER_STOP, &err) < 0) /* nothing plays: go now */
+                return sd_event_exit(d->event, 0);
+        return sd_event_add_time_relative(d->event, &d->give_up, CLOCK_MONOTONIC, GIVE_UP_USEC, 0, on_give_up, d);
+}
+
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+        int r;
+
+        sd_notify(false, "RELOADING=1");
+        r = coach_reload(d->coach, &err);
+        if (r < 0)
+                log_error("Reload failed, keeping the settings in use: %s", r == -ENOMEM ? "out of memory" : err.text);
+        sd_notify(false, "READY=1");
+        return 0;
+}
+
+static void daemon_done(struct daemon *d) {
+        if (d->bus) {
+                sd_bus_release_name(d->bus, MPRIS_NAME);
+                sd_bus_release_name(d->bus, BUS_NAME);
+                sd_bus_flush(d->bus);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(d->slots); i++)
+                sd_bus_slot_unref(d->slots[i]);
+        sd_bus_flush_close_unref(d->bus);
+        coach_free(d->coach);
+        sd_event_source_disable_unref(d->give_up);
+        sd_event_unref(d->event);
+}
+
+int daemon_run(const struct coach_options *o, enum bus_kind bus) {
+        _cleanup_(daemon_done) struct daemon d = { .bus_kind = bus };
+        struct conf_error err;
+        sigset_t set;
+        int r;
+
+        /* Before any thread starts (eSpeak NG's, PortAudio's): signals are the loop's. */
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+        r = sd_event_default(&d.event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
+        if ((r = sd_event_add_signal(d.event, NULL, SIGTERM, on_terminate, &d)) < 0 ||
+            (r = sd_event_add_signal(d.event, NULL, SIGINT, on_terminate, &d)) < 0 ||
+            (r = sd_event_add_signal(d.event, NULL, SIGHUP, on_reload, &d)) < 0)
+                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
+        r = sd_event_set_watchdog(d.event, true); /* only when the unit has WatchdogSec= */
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the watchdog: %m"), EXIT_SOFTWARE;
+
+        r = coach_new(d.event, o, on_coach, &d, &d.coach, &err);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        if (r < 0) {
+                fprintf(stderr, "%s\n", err.text);
+                return EXIT_CONFIG;
+        }
+        if (bus != BUS_NONE && bus_open(&d) < 0)
+                return EXIT_UNAVAILABLE;
+
+        notify_status(&d);
+        sd_notify(false, "READY=1");
+        log_info("Ready%s%s.", bus == BUS_NONE ? "" : ", on the ",
+                 bus == BUS_NONE ? "" : bus == BUS_SYSTEM ? "system bus" : "user bus");
+        r = sd_event_loop(d.event);
+        if (r < 0)
+                return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;
+        log_info("Exiting.");
+        return 0;
+}

@@ -1,0 +1,26 @@
+/* The daemon: tiptoed with no action. It runs the coach on sd-event and waits: for D-Bus
+ * calls (bus.c, mpris.c), for SIGTERM/SIGINT (fade out, exit 0) and SIGHUP (reload).
+ * Idle, it wakes for nothing: no timer runs unless a workout plays or systemd asks for
+ * a watchdog. */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "coach.h"
+
+enum bus_kind { BUS_USER, BUS_SYSTEM, BUS_NONE };
+
+/* The root state: sd-bus userdata for every interface. */
+struct daemon {
+        sd_event *event;
+        sd_bus *bus;
+        enum bus_kind bus_kind;
+        struct coach *coach;
+        sd_bus_slot *slots[4];
+        char published[2][32][512]; /* properties as last announced: Coach1's, then MPRIS's */
+        char status[256];           /* the last STATUS= sent to systemd */
+        bool stopping;
+        sd_event_source *give_up;
+};
+
+int daemon_run(const struct coach_options *o, enum bus_kind bus);

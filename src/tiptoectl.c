@@ -1,0 +1,322 @@
+/* tiptoectl: tells a running tiptoed what to do, over D-Bus. One function per command;
+ * it links nothing but libsystemd. Exit 0 on success, 1 with the D-Bus error when the
+ * daemon refuses, 69 when no daemon answers, 64 on a usage error. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <systemd/sd-bus.h>
+
+#include "util.h" /* header only: time units, cleanup */
+
+#define NAME "org.tiptoed.Coach1"
+#define PATH "/org/tiptoed/Coach1"
+#define INTERFACE "org.tiptoed.Coach1"
+
+enum { EXIT_FAILED = 1, EXIT_NO_DAEMON = EXIT_UNAVAILABLE };
+
+static bool arg_system, arg_json;
+
+static const char *bus_name(void) {
+        return arg_system ? "system bus" : "user bus";
+}
+
+static int no_daemon(void) {
+        fprintf(stderr, "tiptoectl: no tiptoed answers on the %s. Start one: %s\n", bus_name(),
+                arg_system ? "systemctl start tiptoed" : "systemctl --user start tiptoed, or run tiptoed");
+        return EXIT_NO_DAEMON;
+}
+
+/* Says what went wrong, with the D-Bus error's name, and picks the exit status. */
+static int failed(const sd_bus_error *e, int r) {
+        if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
+            r == -ECONNREFUSED || r == -ENOENT)
+                return no_daemon();
+        if (sd_bus_error_is_set(e))
+                fprintf(stderr, "tiptoectl: %s: %s\n", e->name, e->message);
+        else
+                fprintf(stderr, "tiptoectl: %s\n", strerror(-r));
+        return EXIT_FAILED;
+}
+
+static int call(sd_bus *bus, const char *method, sd_bus_message **reply, const char *types, ...) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        va_list ap;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, NAME, PATH, INTERFACE, method);
+        if (r >= 0 && types) {
+                va_start(ap, types);
+                r = sd_bus_message_appendv(m, types, ap);
+                va_end(ap);
+        }
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &e, reply);
+        return r < 0 ? failed(&e, r) : 0;
+}
+
+static void print_clock(usec_t t) {
+        unsigned s = (unsigned) (t / 1000000);
+        printf("%u:%02u", s / 60, s % 60);
+}
+
+static int run_simple(sd_bus *bus, const char *method) {
+        return call(bus, method, NULL, NULL);
+}
+
+static int run_start(sd_bus *bus, const char *routine) {
+        return call(bus, "Start", NULL, "s", routine ?: "");
+}
+
+static int run_routines(sd_bus *bus) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *id, *title;
+        uint64_t duration;
+        int r = call(bus, "ListRoutines", &reply, NULL);
+
+        if (r != 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(sst)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sst)", &id, &title, &duration)) > 0) {
+                printf("%s\t", id);
+                print_clock(duration);
+                printf("\t%s\n", title);
+        }
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
+static int run_plan(sd_bus *bus, const char *routine) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *kind, *text;
+        uint64_t start, duration;
+        int r = call(bus, "GetPlan", &reply, "s", routine ?: "");
+
+        if (r != 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ttss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ttss)", &start, &duration, &kind, &text)) > 0)
+                printf("%" PRIu64 ".%03" PRIu64 "\t%" PRIu64 ".%03" PRIu64 "\t%s\t%s\n", start / 1000000,
+                       (start + 500) / 1000 % 1000, duration / 1000000, (duration + 500) / 1000 % 1000, kind, text);
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
+static void print_json_string(const char *s) {
+        putchar('"');
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c == '"' || c == '\\')
+                        printf("\\%c", c);
+                else if (c < 0x20)
+                        printf("\\u%04x", c);
+                else
+                        putchar(c);
+        }
+        putchar('"');
+}
+
+/* Properties in the daemon's order: as JSON, or as "Name: value" lines. */
+static int run_status(sd_bus *bus) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *name, *contents;
+        bool first = true;
+        int r;
+
+        r = sd_bus_call_method(bus, NAME, PATH, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
+                               INTERFACE);
+        if (r < 0)
+                return failed(&e, r);
+        r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+        if (arg_json)
+                putchar('{');
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                union {
+                        const char *s;
+                        uint32_t u;
+                        uint64_t t;
+                        double d;
+                } v;
+                char type;
+
+                if ((r = sd_bus_message_read(reply, "s", &name)) < 0 ||
+                    (r = sd_bus_message_peek_type(reply, NULL, &contents)) < 0 ||
+                    (r = sd_bus_message_enter_container(reply, 'v', contents)) < 0 ||
+                    (r = sd_bus_message_read_basic(reply, type = contents[0], &v)) < 0)
+                        break;
+                printf(arg_json ? "%s\"%s\": " : "%s%s: ", arg_json && !first ? ", " : "", name);
+                first = false;
+                switch (type) {
+                case 's':
+                        if (arg_json)
+                                print_json_string(v.s);
+                        else
+                                fputs(v.s, stdout);
+                        break;
+                case 'u':
+                        printf("%" PRIu32, v.u);
+                        break;
+                case 't':
+                        printf("%" PRIu64, v.t);
+                        break;
+                case 'd':
+                        printf("%g", v.d);
+                        break;
+                }
+                if (!arg_json)
+                        putchar('\n');
+                if ((r = sd_bus_message_exit_container(reply)) < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
+                        break;
+        }
+        if (arg_json)
+                puts("}");
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
+static int on_cue(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *kind, *text;
+        uint64_t position;
+
+        if (sd_bus_message_read(m, "tss", &position, &kind, &text) < 0)
+                return 0;
+        print_clock(position);
+        printf("\t%s\t%s\n", kind, text);
+        fflush(stdout);
+        return 0;
+}
+
+static int on_finished(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *routine;
+        int completed;
+        uint64_t duration;
+
+        if (sd_bus_message_read(m, "sbt", &routine, &completed, &duration) >= 0) {
+                printf("# %s %s after ", routine, completed ? "finished" : "stopped");
+                print_clock(duration);
+                putchar('\n');
+        }
+        *(bool *) userdata = true;
+        return 0;
+}
+
+/* Cues as they are heard, until a routine ends. */
+static int run_watch(sd_bus *bus) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        bool done = false;
+        int r;
+
+        if ((r = sd_bus_match_signal(bus, NULL, NAME, PATH, INTERFACE, "Cue", on_cue, NULL)) < 0 ||
+            (r = sd_bus_match_signal(bus, NULL, NAME, PATH, INTERFACE, "Finished", on_finished, &done)) < 0)
+                return failed(&e, r);
+        /* Only now ask whether anyone is there: a cue between the two is not lost. */
+        r = sd_bus_call_method(bus, NAME, PATH, "org.freedesktop.DBus.Peer", "Ping", &e, NULL, NULL);
+        if (r < 0)
+                return failed(&e, r);
+        fflush(stdout);
+        while (!done) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return failed(&e, r);
+                if (r == 0 && (r = sd_bus_wait(bus, UINT64_MAX)) < 0 && r != -EINTR)
+                        return failed(&e, r);
+        }
+        return 0;
+}
+
+static void help(void) {
+        printf("Usage: tiptoectl [--system] COMMAND\n"
+               "Tells a running tiptoed what to do.\n\n"
+               "Commands:\n"
+               "  start [ROUTINE]     start a routine (default: the settings' routine)\n"
+               "  stop                stop it\n"
+               "  pause, resume       pause it, go on with \"Ready. 3, 2, 1\"\n"
+               "  toggle              pause or go on: one key for a desktop shortcut\n"
+               "  next, previous      skip to the next step, back to this one or the one before\n"
+               "  next-exercise, previous-exercise\n"
+               "  repeat              say the last instruction again\n"
+               "  status [--json]     what it is doing\n"
+               "  routines            the routines there are, with their length\n"
+               "  plan [ROUTINE]      the routine's timeline of spoken cues\n"
+               "  watch               print cues as they are spoken, until the routine ends\n"
+               "  reload              read the settings again\n\n"
+               "Options:\n"
+               "      --system        the daemon on the system bus (a speaker box)\n"
+               "  -h, --help          show this help\n"
+               "      --version       show the version\n");
+}
+
+static const struct {
+        const char *command, *method;
+} simple[] = {
+        { "stop", "Stop" },         { "pause", "Pause" },   { "resume", "Resume" },
+        { "toggle", "TogglePause" }, { "next", "Next" },     { "previous", "Previous" },
+        { "repeat", "Repeat" },     { "reload", "Reload" }, { "next-exercise", "NextExercise" },
+        { "previous-exercise", "PreviousExercise" },
+};
+
+static int usage(const char *message, const char *what) {
+        fprintf(stderr, "tiptoectl: %s%s\nTry 'tiptoectl --help'.\n", message, what ?: "");
+        return EXIT_USAGE;
+}
+
+static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
+        for (size_t i = 0; i < ELEMENTSOF(simple); i++)
+                if (streq(command, simple[i].command))
+                        return n > 0 ? usage("too many arguments for ", command) : run_simple(bus, simple[i].method);
+        if (n > 1 || (n > 0 && !streq(command, "start") && !streq(command, "plan")))
+                return usage("too many arguments for ", command);
+        if (streq(command, "start"))
+                return run_start(bus, n > 0 ? args[0] : NULL);
+        if (streq(command, "plan"))
+                return run_plan(bus, n > 0 ? args[0] : NULL);
+        if (streq(command, "status"))
+                return run_status(bus);
+        if (streq(command, "routines"))
+                return run_routines(bus);
+        if (streq(command, "watch"))
+                return run_watch(bus);
+        return usage("unknown command: ", command);
+}
+
+int main(int argc, char *argv[]) {
+        enum { ARG_SYSTEM = 0x100, ARG_VERSION };
+        static const struct option options[] = {
+                { "system", no_argument, NULL, ARG_SYSTEM },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_SYSTEM:
+                        arg_system = true;
+                        break;
+                case 'j':
+                        arg_json = true;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        puts("tiptoectl " PACKAGE_VERSION);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind >= argc)
+                return usage("no command given: start, stop, pause, resume, toggle, status, ...", NULL);
+        if (arg_json && !streq(argv[optind], "status"))
+                return usage("--json goes with status, not with ", argv[optind]);
+
+        r = arg_system ? sd_bus_open_system(&bus) : sd_bus_open_user(&bus);
+        if (r < 0) {
+                fprintf(stderr, "tiptoectl: cannot connect to the %s: %s\n", bus_name(), strerror(-r));
+                return r == -ENOENT || r == -ECONNREFUSED ? no_daemon() : EXIT_SOFTWARE;
+        }
+        return dispatch(bus, argv[optind], argc - optind - 1, argv + optind + 1);
+}
