@@ -62,6 +62,11 @@ static void print_clock(usec_t t) {
         printf("%u:%02u", s / 60, s % 60);
 }
 
+static int usage(const char *message, const char *what) {
+        fprintf(stderr, "tiptoectl: %s%s\nTry 'tiptoectl --help'.\n", message, what ?: "");
+        return EXIT_USAGE;
+}
+
 static int run_simple(sd_bus *bus, const char *method) {
         return call(bus, method, NULL, NULL);
 }
@@ -174,6 +179,38 @@ static int run_status(sd_bus *bus) {
         return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
 }
 
+/* level, volume, language: print the setting, or change it until the daemon exits. */
+static int run_setting(sd_bus *bus, const char *property, const char *value) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        bool number = streq(property, "Volume");
+        char *end;
+        double v;
+        int r;
+
+        if (!value) {
+                r = sd_bus_get_property(bus, NAME, PATH, INTERFACE, property, &e, &reply, number ? "d" : "s");
+                if (r < 0)
+                        return failed(&e, r);
+                if (number) { /* sd_bus_get_property() has entered the variant */
+                        if ((r = sd_bus_message_read(reply, "d", &v)) >= 0)
+                                printf("%g\n", v);
+                } else if ((r = sd_bus_message_read(reply, "s", &value)) >= 0)
+                        puts(value);
+                return r < 0 ? failed(&e, r) : 0;
+        }
+        if (!number)
+                r = sd_bus_set_property(bus, NAME, PATH, INTERFACE, property, &e, "s", value);
+        else {
+                errno = 0;
+                v = strtod(value, &end);
+                if (errno != 0 || end == value || *end)
+                        return usage("volume: give a number from 0.0 to 1.0, not ", value);
+                r = sd_bus_set_property(bus, NAME, PATH, INTERFACE, property, &e, "d", v);
+        }
+        return r < 0 ? failed(&e, r) : 0;
+}
+
 static int on_cue(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         const char *kind, *text;
         uint64_t position;
@@ -239,7 +276,11 @@ static void help(void) {
                "  routines            the routines there are, with their length\n"
                "  plan [ROUTINE]      the routine's timeline of spoken cues\n"
                "  watch               print cues as they are spoken, until the routine ends\n"
-               "  reload              read the settings again\n\n"
+               "  reload              read the settings again\n"
+               "  level [LEVEL]       show or set the level: easy, normal, hard\n"
+               "  volume [VOLUME]     show or set the volume: 0.0 to 1.0\n"
+               "  language [LANG]     show or set the voice's language: en, de, ...\n"
+               "                      (set ones last until the daemon exits)\n\n"
                "Options:\n"
                "      --system        the daemon on the system bus (a speaker box)\n"
                "  -h, --help          show this help\n"
@@ -255,15 +296,19 @@ static const struct {
         { "previous-exercise", "PreviousExercise" },
 };
 
-static int usage(const char *message, const char *what) {
-        fprintf(stderr, "tiptoectl: %s%s\nTry 'tiptoectl --help'.\n", message, what ?: "");
-        return EXIT_USAGE;
-}
 
 static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
         for (size_t i = 0; i < ELEMENTSOF(simple); i++)
                 if (streq(command, simple[i].command))
                         return n > 0 ? usage("too many arguments for ", command) : run_simple(bus, simple[i].method);
+        static const struct {
+                const char *command, *property;
+        } settings[] = { { "level", "Level" }, { "volume", "Volume" }, { "language", "Language" } };
+
+        for (size_t i = 0; i < ELEMENTSOF(settings); i++)
+                if (streq(command, settings[i].command))
+                        return n > 1 ? usage("too many arguments for ", command)
+                                     : run_setting(bus, settings[i].property, n > 0 ? args[0] : NULL);
         if (n > 1 || (n > 0 && !streq(command, "start") && !streq(command, "plan")))
                 return usage("too many arguments for ", command);
         if (streq(command, "start"))
