@@ -19,6 +19,10 @@ struct daemon {
         sd_bus_slot *slots[4];
         char published[2][32][512]; /* properties as last announced: Coach1's, then MPRIS's */
         char status[256];           /* the last STATUS= sent to systemd */
+        struct {                    /* where MPRIS clients think the routine is */
+                usec_t position, at;
+                bool running;
+        } mpris;
         bool stopping;
         sd_event_source *give_up;
 };

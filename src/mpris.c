@@ -224,8 +224,29 @@ static void mpris_text(struct daemon *d, const char *name, char *buf, size_t siz
                 snprintf(buf, size, "%d", st.state != COACH_IDLE);
 }
 
+/* MPRIS clients extrapolate Position from PlaybackStatus; Seeked tells them when the routine
+ * jumped (next, previous, an exercise skipped) or stood still for a "Ready. 3, 2, 1". */
+static void announce_jumps(struct daemon *d) {
+        struct coach_status st;
+        usec_t now = now_monotonic(), expected;
+        int r;
+
+        coach_status(d->coach, &st);
+        expected = d->mpris.position + (d->mpris.running ? now - d->mpris.at : 0);
+        if (d->bus && st.state != COACH_IDLE && d->mpris.at > 0 &&
+            (st.position > expected + USEC_PER_SEC || st.position + USEC_PER_SEC < expected)) {
+                r = sd_bus_emit_signal(d->bus, MPRIS_PATH, MPRIS_PLAYER, "Seeked", "x", (int64_t) st.position);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to send the Seeked signal: %m");
+        }
+        d->mpris.position = st.position;
+        d->mpris.at = st.state == COACH_IDLE ? 0 : now;
+        d->mpris.running = st.state == COACH_RUNNING;
+}
+
 void mpris_publish(struct daemon *d) {
         static const char *const names[] = { "PlaybackStatus", "Metadata", "Volume", "CanGoNext",
                                              "CanGoPrevious",  "CanPause", NULL };
         bus_publish_changes(d, MPRIS_PATH, MPRIS_PLAYER, names, mpris_text, d->published[1]);
+        announce_jumps(d);
 }

@@ -31,8 +31,13 @@ static int no_daemon(void) {
 /* Says what went wrong, with the D-Bus error's name, and picks the exit status. */
 static int failed(const sd_bus_error *e, int r) {
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
-            r == -ECONNREFUSED || r == -ENOENT)
+            (e->name && strncmp(e->name, "org.freedesktop.DBus.Error.Spawn.", 33) == 0) || /* activation failed */
+            r == -ECONNREFUSED || r == -ENOENT) {
+                if (sd_bus_error_is_set(e) && !sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN,
+                                                                      SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+                        fprintf(stderr, "tiptoectl: %s: %s\n", e->name, e->message);
                 return no_daemon();
+        }
         if (sd_bus_error_is_set(e))
                 fprintf(stderr, "tiptoectl: %s: %s\n", e->name, e->message);
         else

@@ -138,6 +138,7 @@ skips_forward() {
                 [ "$b" -gt $((a + 1000000)) ] || { echo "Position $a then $b"; return 1; }
 }
 check "next skips ahead in the routine" skips_forward
+check "and MPRIS clients are told with Seeked" seen Seeked '.[0] > 1000000'
 for c in previous repeat next-exercise previous-exercise; do
         check "$c: exit 0, still running" sh -c "'$ctl' $c" && check "$c leaves it running" eventually 2 prop_is State 's "running"'
 done
