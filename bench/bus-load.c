@@ -18,7 +18,7 @@ static int compare(const void *a, const void *b) {
 }
 
 static const char *call_name(unsigned i) {
-        return i % 100 == 99 ? "ListRoutines" : i % 20 == 0 ? "GetAll" : i % 20 == 1 ? "Ping" : "Get Position";
+        return i % 100 == 99 ? "ListRoutines" : i % 20 == 0 ? "GetAll" : i % 20 == 1 ? "Ping" : "Get(Position)";
 }
 
 static int one_call(sd_bus *bus, unsigned i) {
@@ -66,7 +66,7 @@ int main(void) {
         }
         took = now_monotonic() - began;
         qsort(rtt, n, sizeof *rtt, compare);
-        printf("calls %zu rate %.0f p50 %.3f p99 %.3f max %.3f slowest %s(call-%u)\n", n, n / (took / 1e6),
+        printf("calls %zu rate %.0f p50 %.3f p99 %.3f max %.3f slowest %s,call#%u\n", n, n / (took / 1e6),
                rtt[n / 2] / 1e3, rtt[(size_t) (n * 0.99)] / 1e3, rtt[n - 1] / 1e3, call_name(slowest_call),
                slowest_call + 1);
         free(rtt);

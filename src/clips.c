@@ -10,8 +10,9 @@ struct entry {
 };
 
 struct clips {
+        unsigned n_ref;
         struct speech *speech;
-        const struct voice *voice;
+        struct voice *voice; /* a copy: the cache outlives the setup that made it */
         struct entry **buckets;
         size_t n_buckets;
         size_t n_entries;
@@ -28,11 +29,12 @@ int clips_new(struct speech *speech, const struct voice *voice, struct clips **r
         struct clips *c = calloc(1, sizeof *c);
         if (!c)
                 return -ENOMEM;
+        c->n_ref = 1;
         c->speech = speech;
-        c->voice = voice;
         c->n_buckets = 256;
         c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
-        if (!c->buckets) {
+        if (!c->buckets || (voice && voice_copy(voice, &c->voice) < 0)) {
+                free(c->buckets);
                 free(c);
                 return -ENOMEM;
         }
@@ -40,9 +42,19 @@ int clips_new(struct speech *speech, const struct voice *voice, struct clips **r
         return 0;
 }
 
-void clips_free(struct clips *c) {
-        if (!c)
+struct clips *clips_ref(struct clips *c) {
+        c->n_ref++;
+        return c;
+}
+
+const struct voice *clips_voice(const struct clips *c) {
+        return c->voice;
+}
+
+void clips_unref(struct clips *c) {
+        if (!c || --c->n_ref > 0)
                 return;
+        voice_free(c->voice);
         for (size_t i = 0; i < c->n_buckets; i++)
                 for (struct entry *e = c->buckets[i], *next; e; e = next) {
                         next = e->next;

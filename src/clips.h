@@ -5,10 +5,13 @@
 
 struct clips;
 
-/* Clips in voice (NULL: whichever the speech uses); the voice must outlive the cache. */
+/* Clips in voice (NULL: whichever the speech uses), which is copied. */
 int clips_new(struct speech *speech, const struct voice *voice, struct clips **ret);
-void clips_free(struct clips *c);
-DEFINE_POINTER_CLEANUP(struct clips, clips_free)
+/* Shared by every setup whose voice speaks the same (voice_speaks_like()); freed with the last. */
+struct clips *clips_ref(struct clips *c);
+void clips_unref(struct clips *c);
+const struct voice *clips_voice(const struct clips *c);
+DEFINE_POINTER_CLEANUP(struct clips, clips_unref)
 
 /* The clip for text, synthesized on first use. It lives as long as the cache. */
 int clips_get(struct clips *c, const char *text, const struct clip **ret);

@@ -246,7 +246,7 @@ static int run_routine(const struct settings *s, const char *name) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(voice_freep) struct voice *voice = NULL;
         _cleanup_(speech_freep) struct speech *speech = NULL;
-        _cleanup_(clips_freep) struct clips *clips = NULL;
+        _cleanup_(clips_unrefp) struct clips *clips = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;
         _cleanup_(track_freep) struct track *track = NULL;
         struct conf_error err;

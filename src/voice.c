@@ -29,6 +29,31 @@ void voice_free(struct voice *v) {
         free(v);
 }
 
+int voice_copy(const struct voice *v, struct voice **ret) {
+        struct voice *c = calloc(1, sizeof *c);
+        bool failed = !c;
+
+        if (c) {
+                *c = *v;
+                c->path = c->language = c->espeak_voice = NULL;
+                memset(c->phrases, 0, sizeof c->phrases);
+                failed = !(c->path = strdup(v->path)) || !(c->language = strdup(v->language)) ||
+                         !(c->espeak_voice = strdup(v->espeak_voice));
+                for (size_t i = 0; i < _PHRASE_MAX && !failed; i++)
+                        failed = v->phrases[i] && !(c->phrases[i] = strdup(v->phrases[i]));
+        }
+        if (failed) {
+                voice_free(c);
+                return -ENOMEM;
+        }
+        *ret = c;
+        return 0;
+}
+
+bool voice_speaks_like(const struct voice *a, const struct voice *b) {
+        return streq(a->espeak_voice, b->espeak_voice) && a->rate == b->rate && a->pitch == b->pitch;
+}
+
 /* Calls f for every {name} in template; stops at the first non-zero return. */
 static int template_foreach(const char *t, int (*f)(const char *name, size_t len, void *u), void *u) {
         for (const char *p = t; (p = strchr(p, '{')); ) {

@@ -30,6 +30,9 @@ struct voice {
 
 int voice_load(const char *path, struct voice **ret, struct conf_error *err);
 void voice_free(struct voice *v);
+int voice_copy(const struct voice *v, struct voice **ret);
+/* True when eSpeak NG says every text the same in both: same voice, rate and pitch. */
+bool voice_speaks_like(const struct voice *a, const struct voice *b);
 DEFINE_POINTER_CLEANUP(struct voice, voice_free)
 
 /* The phrase with its placeholders filled from NULL-terminated name, value pairs. */

@@ -23,7 +23,7 @@ int planned_load(const char *routine, const char *voice, enum level level, unsig
 void planned_free(struct planned *p) {
         track_free(p->track);
         plan_free(p->plan);
-        clips_free(p->clips);
+        clips_unref(p->clips);
         speech_free(p->speech);
         voice_free(p->voice);
         routine_free(p->routine);

@@ -168,7 +168,10 @@ check "the routine plays on through a bad reload" prop_is State 's "running"'
 check "SIGHUP with the broken file: the daemon stays, logs why" \
         sh -c "kill -HUP $daemon_pid && sleep 0.5 && kill -0 $daemon_pid && grep -q 'Reload failed, keeping the settings in use: .*settings.conf:3' '$tmp/daemon.log'"
 cp "$tmp/good.conf" "$tmp/settings.conf"
+synthesized_before=$(grep -c "Synthesized the phrases" "$tmp/daemon.log")
 check "reload of the good file: exit 0" "$ctl" reload
+check "a reload that changes no voice synthesizes nothing again" \
+        test "$(grep -c "Synthesized the phrases" "$tmp/daemon.log")" -eq "$synthesized_before"
 
 # --- the end --------------------------------------------------------------------------
 check "stop: exit 0" "$ctl" stop

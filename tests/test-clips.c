@@ -21,7 +21,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         struct fixture *f = *state;
-        clips_free(f->clips);
+        clips_unref(f->clips);
         speech_free(f->speech);
         voice_free(f->voice);
         free(f);
@@ -197,8 +197,8 @@ static void test_one_speech_switches_voices(void **state) {
         assert_int_equal(speech_use_voice(s, en), -ENOENT);
         assert_int_equal(clips_get(in_de, "zwanzig", &de20), 0); /* the German cache still speaks German */
         assert_true(about(de20->n_samples, alone, 0.01));
-        clips_free(in_de);
-        clips_free(in_en);
+        clips_unref(in_de);
+        clips_unref(in_en);
         speech_free(s);
         voice_free(de);
         voice_free(en);

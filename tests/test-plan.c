@@ -251,7 +251,7 @@ static void test_routine_length_per_level(void **state) {
         assert_true(total[LEVEL_NORMAL] <= 22 * 60 * USEC_PER_SEC);
         assert_true(total[LEVEL_EASY] < total[LEVEL_NORMAL]);
         assert_true(total[LEVEL_NORMAL] < total[LEVEL_HARD]);
-        clips_free(clips);
+        clips_unref(clips);
         speech_free(speech);
         voice_free(v);
 }
