@@ -130,7 +130,13 @@ int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
 
 /* A routine named over the bus is an id, never a path: a caller on the system bus must
  * not make the daemon read files of its choosing. */
-static int check_routine_argument(const char *name, sd_bus_error *error) {
+static int read_routine_argument(sd_bus_message *m, const char **ret, sd_bus_error *error) {
+        const char *name;
+        int r = sd_bus_message_read(m, "s", &name);
+
+        if (r < 0)
+                return r;
+        *ret = name;
         if (*name && (strchr(name, '/') || name[0] == '.' || strlen(name) > 200))
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "routine \"%s\": give a routine id such as \"morning-feet\" "
@@ -145,10 +151,7 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         const char *name;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
-        if (r < 0)
-                return r;
-        r = check_routine_argument(name, error);
+        r = read_routine_argument(m, &name, error);
         if (r < 0)
                 return r;
         r = coach_start(d->coach, name, &err);
@@ -222,10 +225,7 @@ static int method_get_plan(sd_bus_message *m, void *userdata, sd_bus_error *erro
         const char *name;
         int r;
 
-        r = sd_bus_message_read(m, "s", &name);
-        if (r < 0)
-                return r;
-        r = check_routine_argument(name, error);
+        r = read_routine_argument(m, &name, error);
         if (r < 0)
                 return r;
         r = coach_plan(d->coach, name, &routine, &plan, &err);

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "coach.h"
@@ -40,15 +39,6 @@ struct coach {
         coach_notify_fn notify;
         void *userdata;
 };
-
-_printf_(3, 4) static int fail(struct conf_error *err, int error, const char *format, ...) {
-        va_list ap;
-
-        va_start(ap, format);
-        vsnprintf(err->text, sizeof err->text, format, ap);
-        va_end(ap);
-        return error;
-}
 
 static void emit(struct coach *c, enum coach_event e) {
         if (c->notify)
@@ -103,13 +93,13 @@ static int setup_load(struct coach *c, struct setup **ret, struct conf_error *er
             (r = override_settings(c, s->settings)) < 0 || (r = load_voice(s->settings, &s->voice, err)) < 0)
                 return r;
         if ((r = load_routine(s->settings, s->settings->routine, &routine, err)) < 0)
-                return r == -ENOENT ? fail(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
+                return r == -ENOENT ? conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
                                            s->settings->routine, err->text)
                                     : r;
         if ((r = load_check_language(routine, s->voice, err)) < 0)
                 return r;
         if (c->speech && (r = speech_use_voice(c->speech, s->voice)) < 0)
-                return fail(err, -EINVAL, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
+                return conf_error_set(err, -EINVAL, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
                             s->voice->path, s->voice->espeak_voice_line, s->voice->espeak_voice);
         *ret = s;
         s = NULL;
@@ -231,7 +221,7 @@ int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify
                 return r;
         r = speech_new(c->setup->voice, &c->speech);
         if (r < 0)
-                return fail(err, r == -ENOENT ? -EINVAL : r, "%s: eSpeak NG cannot speak this voice (the log says why).",
+                return conf_error_set(err, r == -ENOENT ? -EINVAL : r, "%s: eSpeak NG cannot speak this voice (the log says why).",
                             c->setup->voice->path);
         r = setup_speak(c, c->setup);
         if (r < 0)
@@ -275,10 +265,11 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
             (r = load_check_language(routine, s->voice, err)) < 0)
                 return r;
         r = plan_build(routine, s->settings->level, s->voice, clips_duration, s->clips, ret_plan);
-        if (r == -EINVAL || r == -ENODATA)
-                return fail(err, -EINVAL, "%s: cannot be spoken (the log says which phrase).", routine->path);
-        if (r < 0)
+        if (r == -ENOMEM)
                 return r;
+        if (r < 0) /* a phrase eSpeak NG cannot say: the log says which */
+                return conf_error_set(err, -EINVAL, "%s: cannot be spoken: %s (the daemon's log says which phrase).",
+                                      routine->path, strerror(-r));
         *ret_routine = routine;
         routine = NULL;
         return 0;
@@ -293,7 +284,7 @@ int coach_start(struct coach *c, const char *name, struct conf_error *err) {
         if (c->workout && c->workout->ended)
                 reap_now(c);
         if (c->workout)
-                return fail(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
+                return conf_error_set(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
 
         w = calloc(1, sizeof *w);
         if (!w)
@@ -309,11 +300,11 @@ int coach_start(struct coach *c, const char *name, struct conf_error *err) {
                 routine_free(w->routine);
                 plan_free(w->plan);
                 if (r == -ENODEV || r == -EIO)
-                        return fail(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
+                        return conf_error_set(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
                                     coach_audio_device(c));
                 if (r == -ENOMEM)
                         return r;
-                return fail(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
+                return conf_error_set(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
         }
         w->setup = setup_ref(s);
         log_info("Playing %s (%u:%02u) on %s.", w->routine->id, (unsigned) (w->plan->total / USEC_PER_SEC / 60),
@@ -327,10 +318,10 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
         int r;
 
         if (!c->workout || c->workout->ended)
-                return fail(err, -ESRCH, "Nothing is playing: start a routine first.");
+                return conf_error_set(err, -ESRCH, "Nothing is playing: start a routine first.");
         r = session_command(c->workout->session, command);
         if (r == -EAGAIN)
-                return fail(err, -EAGAIN, "Too many commands at once: try again in a moment.");
+                return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
         return r;
 }
 
@@ -482,7 +473,7 @@ int coach_set_language(struct coach *c, const char *language, struct conf_error 
 
         r = strchr(language, '/') ? -ENOENT : paths_find_voice(language, &path);
         if (r == -ENOENT)
-                return fail(err, -ENOENT, "there is no voice \"%s\": add voices/%s.conf or pick an existing voice.",
+                return conf_error_set(err, -ENOENT, "there is no voice \"%s\": add voices/%s.conf or pick an existing voice.",
                             language, language);
         if (r < 0)
                 return r;

@@ -70,6 +70,15 @@ static const char *setting_file(const config_setting_t *s) {
         return "?";
 }
 
+int conf_error_set(struct conf_error *err, int error, const char *format, ...) {
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(err->text, sizeof err->text, format, ap);
+        va_end(ap);
+        return error;
+}
+
 int conf_fail(struct conf_error *err, const config_setting_t *s, const char *format, ...) {
         va_list ap;
         int n = snprintf(err->text, sizeof err->text, "%s:%u: ", setting_file(s), setting_line(s));

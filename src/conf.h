@@ -34,6 +34,9 @@ double range_resolve(struct range r, enum level l, bool integer);
 
 int conf_read_file(config_t *c, const char *path, struct conf_error *err);
 
+/* Formats a message into err; returns error. */
+int conf_error_set(struct conf_error *err, int error, const char *format, ...) _printf_(3, 4);
+
 /* Formats "FILE:LINE: message" for setting s into err; returns -EINVAL. */
 int conf_fail(struct conf_error *err, const config_setting_t *s, const char *format, ...) _printf_(3, 4);
 

@@ -1,18 +1,8 @@
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "load.h"
 #include "paths.h"
-
-_printf_(3, 4) static int fail(struct conf_error *err, int error, const char *format, ...) {
-        va_list ap;
-
-        va_start(ap, format);
-        vsnprintf(err->text, sizeof err->text, format, ap);
-        va_end(ap);
-        return error;
-}
 
 int load_settings(const char *path, struct settings **ret, struct conf_error *err) {
         _cleanup_free_ char *found = NULL;
@@ -22,7 +12,7 @@ int load_settings(const char *path, struct settings **ret, struct conf_error *er
                 return settings_load(path, ret, err);
         r = paths_find_settings(&found);
         if (r < 0)
-                return fail(err, r, "Failed to look for a settings file: %s", strerror(-r));
+                return conf_error_set(err, r, "Failed to look for a settings file: %s", strerror(-r));
         return found ? settings_load(found, ret, err) : settings_new_default(ret);
 }
 
@@ -31,7 +21,7 @@ int load_routine(const struct settings *s, const char *name, struct routine **re
         int r = paths_find_routine(s, name, &path);
 
         if (r == -ENOENT)
-                return fail(err, r,
+                return conf_error_set(err, r,
                             "no routine '%s' in %s%s%s. Name a routine file there without .conf, "
                             "or give the path of a routine file.",
                             name, s->routine_dir ?: "", s->routine_dir ? " or " : "", paths_routines_dir());
@@ -45,7 +35,7 @@ int load_voice(const struct settings *s, struct voice **ret, struct conf_error *
         int r = paths_find_voice(s->language, &path);
 
         if (r == -ENOENT)
-                return fail(err, r,
+                return conf_error_set(err, r,
                             "%s: voice.language is \"%s\", but there is no voice file for it: "
                             "add voices/%s.conf or pick an existing voice.",
                             s->path ?: "built-in settings", s->language, s->language);
@@ -57,7 +47,7 @@ int load_voice(const struct settings *s, struct voice **ret, struct conf_error *
 int load_check_language(const struct routine *routine, const struct voice *voice, struct conf_error *err) {
         if (streq(routine->language, voice->language))
                 return 0;
-        return fail(err, -EINVAL,
+        return conf_error_set(err, -EINVAL,
                     "%s is in language \"%s\", but the voice %s speaks \"%s\". Add a routine file for \"%s\" "
                     "(see config/routines/README.md) or pick another language.",
                     routine->path, routine->language, voice->path, voice->language, voice->language);
