@@ -70,6 +70,15 @@ get_plan() {
 }
 check "GetPlan over busctl: a(ttss), one entry per cue" get_plan
 
+completes() {
+        got=$(PATH="$top_builddir/src:$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _tiptoectl
+                echo "${COMPREPLY[*]}"' sh "$top_srcdir/shell-completion/tiptoectl" "$@" 2>&1 | tail -n 1)
+        [ "$got" = "$want" ] || { echo "completing '$*' gave '$got', expected '$want'"; return 1; }
+}
+want="start stop status"; check "bash completion: commands" completes tiptoectl st
+want="short"; check "bash completion: routine ids, asked of the daemon" completes tiptoectl start sh
+want="easy"; check "bash completion: levels" completes tiptoectl level e
+
 # --- errors from real mistakes --------------------------------------------------------
 check "pause while idle: NotRunning, exit 1" \
         expect_exit 1 "org.tiptoed.Coach1.Error.NotRunning" "$ctl" pause
@@ -206,6 +215,15 @@ check "SIGTERM: the daemon stops the routine, says so, exits 0" \
         sh -c "[ $rc -eq 0 ] && grep -q 'Stopped short at' '$tmp/daemon.log'"
 check "Finished sent on SIGTERM" seen Finished '.[0] == "short" and .[1] == false and .[2] > 0'
 check "with no daemon, tiptoectl exits 69 with a hint" expect_exit 69 "no tiptoed answers on the user bus. Start one" "$ctl" status
+
+"$tiptoed" --no-bus -c "$tmp/settings.conf" -o null 2>"$tmp/nobus.log" &
+nobus=$!
+sleep 1
+check "--no-bus: it runs, on no bus" sh -c "kill -0 $nobus && ! $BUSCTL status org.tiptoed.Coach1 >/dev/null 2>&1"
+kill -TERM "$nobus"
+rc=0
+wait "$nobus" || rc=$?
+check "--no-bus: SIGTERM exits 0" test "$rc" -eq 0
 
 bus_start -c "$tmp/settings.conf" -o "wav:$tmp/no/such/dir/out.wav"
 check "an output that cannot be opened: AudioUnavailable" \
