@@ -88,6 +88,7 @@ bool feed_heard(struct feed *f, usec_t now, struct heard *ret) {
                 .frame = frame,
                 .state = m.state,
                 .interlude = m.interlude,
+                .interlude_end = m.interlude_end,
                 .pos = player_mark_pos(&f->player, &m, frame),
         };
         ret->cue = player_cue_at(&f->player, ret->pos);

@@ -11,6 +11,7 @@ struct heard {
         uint64_t frame;      /* the output frame sounding now */
         enum player_state state;
         bool interlude;      /* "Ready. 3, 2, 1" or a repeat, the routine standing still */
+        uint64_t interlude_end; /* the output frame it ends at */
         uint64_t pos;        /* the routine's sample */
         ssize_t cue;         /* the last cue begun at or before pos; -1 before the first */
 };

@@ -54,6 +54,9 @@ static void mark(struct player *p) {
         atomic_store_explicit(&m->pos, p->pos, memory_order_relaxed);
         atomic_store_explicit(&m->state, p->state, memory_order_relaxed);
         atomic_store_explicit(&m->interlude, p->interlude != NULL, memory_order_relaxed);
+        atomic_store_explicit(&m->interlude_end,
+                              p->interlude ? p->frame + (p->interlude->length - p->interlude_pos) : 0,
+                              memory_order_relaxed);
         atomic_store_explicit(&p->n_marks, n + 1, memory_order_release);
 }
 
@@ -332,6 +335,7 @@ bool player_mark_at(const struct player *p, uint64_t frame, struct player_mark *
                         .pos = atomic_load_explicit(&m->pos, memory_order_relaxed),
                         .state = atomic_load_explicit(&m->state, memory_order_relaxed),
                         .interlude = atomic_load_explicit(&m->interlude, memory_order_relaxed),
+                        .interlude_end = atomic_load_explicit(&m->interlude_end, memory_order_relaxed),
                 };
                 atomic_thread_fence(memory_order_acquire);
                 if (atomic_load_explicit(&p->n_marks, memory_order_relaxed) - (i - 1) >= PLAYER_MARKS)

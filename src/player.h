@@ -38,6 +38,7 @@ struct player_mark {
         uint64_t pos;
         enum player_state state;
         bool interlude;
+        uint64_t interlude_end; /* the frame the interlude ends at, if it plays on */
 };
 
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
@@ -74,6 +75,7 @@ struct player {
                 _Atomic uint64_t frame, pos;
                 _Atomic int state;
                 _Atomic bool interlude;
+                _Atomic uint64_t interlude_end;
         } marks[PLAYER_MARKS];
         _Atomic uint64_t n_marks;
 };

@@ -61,11 +61,14 @@ static void finish(struct session *s, int error) {
         emit(s, SESSION_END);
 }
 
-/* When to look again: at the next cue's first sound, or in a while. */
+/* When to look again: at the next cue's first sound, at the end of "Ready. 3, 2, 1" (when
+ * the cut-off sentence begins again), or in a while. */
 static usec_t next_look(const struct session *s, usec_t now, const struct heard *h) {
         const struct track *t = s->track;
         usec_t next = now + TICK_USEC;
 
+        if (h->state == PLAYER_PLAYING && h->interlude && h->interlude_end > h->frame)
+                return MIN(next, now + usec_from_samples(h->interlude_end - h->frame, t->rate));
         if (h->state == PLAYER_PLAYING && !h->interlude && (size_t) (h->cue + 1) < t->n_clips) {
                 uint64_t start = t->clips[h->cue + 1].start;
                 if (start > h->pos)

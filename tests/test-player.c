@@ -164,6 +164,11 @@ static void test_pause_repeats_the_interrupted_utterance(void **state) {
         assert_int_equal(f->lead_in.clips[0].start, RATE / 2);
         uint64_t again = listen_for(p, cue_value(k), 10 * RATE);
         assert_int_equal(again - resumed, f->lead_in.length);
+        /* The marks say when the lead-in ends, so a listener can be told at once. */
+        struct player_mark m;
+        assert_true(player_mark_at(p, resumed, &m));
+        assert_true(m.interlude);
+        assert_int_equal(m.interlude_end, again);
         /* The rest keeps the plan's spacing. */
         assert_int_equal(listen_for(p, cue_value(k + 1), 60 * RATE) - again, start_of(f, k + 1) - start_of(f, k));
 }
