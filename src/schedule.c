@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "schedule.h"
+#include "zone.h"
 
 static const char *const day_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
 static const char *const entry_keys[] = { "routine", "time", "days", "announce", "catch_up", NULL };
@@ -129,33 +130,6 @@ int schedule_parse(const config_setting_t *list, struct schedule *ret, struct co
 }
 
 /* --- time, in one time zone ------------------------------------------------------------- */
-
-struct zone {
-        char *saved;
-        bool changed;
-};
-
-static void zone_enter(struct zone *z, const char *tz) {
-        const char *now = getenv("TZ");
-
-        *z = (struct zone){ .changed = tz && !streq_ptr(tz, now) };
-        if (!z->changed)
-                return;
-        z->saved = now ? strdup(now) : NULL;
-        setenv("TZ", tz, 1);
-        tzset();
-}
-
-static void zone_leave(struct zone *z) {
-        if (!z->changed)
-                return;
-        if (z->saved)
-                setenv("TZ", z->saved, 1);
-        else
-                unsetenv("TZ");
-        tzset();
-        free(z->saved);
-}
 
 /* Wall-clock time as one comparable number. */
 static int64_t wall(const struct tm *tm) {
