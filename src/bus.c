@@ -6,6 +6,7 @@
 #include "bus.h"
 #include "log.h"
 #include "mpris.h"
+#include "scheduler.h"
 
 /* What the properties say now. Strings point into the coach: copy before keeping. */
 struct view {
@@ -14,6 +15,8 @@ struct view {
         uint32_t exercise_index, exercise_count, set, set_count;
         uint64_t position, duration;
         double volume;
+        uint64_t next_run, last_completed;
+        uint32_t streak;
 };
 
 static void view(struct daemon *d, struct view *v) {
@@ -38,6 +41,9 @@ static void view(struct daemon *d, struct view *v) {
                 .position = st.position,
                 .duration = st.duration,
                 .volume = MIN(coach_volume(d->coach), 1.0), /* louder comes only from the file */
+                .next_run = scheduler_next_run(d->scheduler),
+                .last_completed = history_last_completed(scheduler_history(d->scheduler)),
+                .streak = scheduler_streak(d->scheduler),
         };
 }
 
@@ -63,6 +69,9 @@ static const struct property {
         P("Volume", 'd', volume),
         P("Language", 's', language),
         P("AudioDevice", 's', audio_device),
+        P("NextRun", 't', next_run),
+        P("Streak", 'u', streak),
+        P("LastCompleted", 't', last_completed),
         P("Position", 't', position), /* last: the one not announced */
 #undef P
 };
@@ -120,6 +129,7 @@ int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
                 { ENOENT, BUS_ERROR "NoSuchRoutine" },   { EINVAL, BUS_ERROR "InvalidConfig" },
                 { EBUSY, BUS_ERROR "AlreadyRunning" },   { ESRCH, BUS_ERROR "NotRunning" },
                 { ENODEV, BUS_ERROR "AudioUnavailable" }, { EAGAIN, SD_BUS_ERROR_LIMITS_EXCEEDED },
+                { ENOTSUP, BUS_ERROR "NothingScheduled" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
@@ -154,7 +164,7 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = read_routine_argument(m, &name, error);
         if (r < 0)
                 return r;
-        r = coach_start(d->coach, name, &err);
+        r = coach_start(d->coach, name, 0, &err);
         if (r < 0)
                 return bus_reply_error(error, r, &err);
         return sd_bus_reply_method_return(m, NULL);
@@ -244,6 +254,83 @@ static int method_get_plan(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
 }
 
+static int method_snooze(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        struct conf_error err;
+        uint32_t minutes;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &minutes);
+        if (r < 0)
+                return r;
+        if (minutes < 1 || minutes > 240)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "minutes %" PRIu32 ": give 1 to 240.", minutes);
+        r = scheduler_snooze(d->scheduler, minutes, &err);
+        if (r < 0)
+                return bus_reply_error(error, r, &err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int skip(sd_bus_message *m, struct daemon *d, bool skip, sd_bus_error *error) {
+        struct conf_error err;
+        int r = scheduler_skip_next(d->scheduler, skip, &err);
+
+        if (r < 0)
+                return bus_reply_error(error, r == -ENOENT ? -ENOTSUP : r, &err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_skip_next_run(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return skip(m, userdata, true, error);
+}
+
+static int method_cancel_skip(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return skip(m, userdata, false, error);
+}
+
+static int method_get_schedule(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        struct upcoming runs[64];
+        uint32_t count;
+        size_t n;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &count);
+        if (r < 0)
+                return r;
+        n = scheduler_upcoming(d->scheduler, runs, MIN((size_t) count, ELEMENTSOF(runs)));
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(tsb)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(reply, "(tsb)", (uint64_t) runs[i].at, runs[i].routine, runs[i].skipped);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_get_history(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        const struct history *h = scheduler_history(d->scheduler);
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ttsssttu)");
+        for (size_t i = 0; r >= 0 && i < h->n_entries; i++) {
+                const struct history_entry *e = &h->entries[i];
+                r = sd_bus_message_append(reply, "(ttsssttu)", (uint64_t) e->started, (uint64_t) e->scheduled,
+                                          e->routine, e->level ?: "", outcome_to_string(e->outcome),
+                                          (uint64_t) e->paused, (uint64_t) e->heard, (uint32_t) e->skipped_steps);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+}
+
 static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name,
                      sd_bus_message *value, void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
@@ -313,6 +400,13 @@ static const sd_bus_vtable coach_vtable[] = {
                                 method_list_routines, 0),
         SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", routine), SD_BUS_RESULT("a(ttss)", cues),
                                 method_get_plan, 0),
+        SD_BUS_METHOD_WITH_ARGS("Snooze", SD_BUS_ARGS("u", minutes), SD_BUS_NO_RESULT, method_snooze, 0),
+        SD_BUS_METHOD_WITH_ARGS("SkipNextRun", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_skip_next_run, 0),
+        SD_BUS_METHOD_WITH_ARGS("CancelSkip", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_cancel_skip, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetSchedule", SD_BUS_ARGS("u", count), SD_BUS_RESULT("a(tsb)", runs),
+                                method_get_schedule, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetHistory", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ttsssttu)", entries),
+                                method_get_history, 0),
         SD_BUS_PROPERTY("State", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("PauseReason", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Routine", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
@@ -331,6 +425,9 @@ static const sd_bus_vtable coach_vtable[] = {
         SD_BUS_WRITABLE_PROPERTY("Language", "s", get_property, set_language, 0,
                                  SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("AudioDevice", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("NextRun", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Streak", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("LastCompleted", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_SIGNAL_WITH_ARGS("Cue", SD_BUS_ARGS("t", position, "s", kind, "s", text), 0),
         SD_BUS_SIGNAL_WITH_ARGS("Finished", SD_BUS_ARGS("s", routine, "b", completed, "t", duration), 0),
         SD_BUS_VTABLE_END

@@ -20,6 +20,9 @@ struct workout {
         struct routine *routine;
         struct plan *plan;
         struct session *session;
+        usec_t scheduled;            /* the scheduled run it is; 0: started by hand */
+        usec_t paused_since, paused; /* CLOCK_MONOTONIC */
+        unsigned skipped_steps;
         bool ended;
 };
 
@@ -165,6 +168,17 @@ static void format_clock(char *buf, size_t size, usec_t t) {
         snprintf(buf, size, "%u:%02u", s / 60, s % 60);
 }
 
+static void count_pause(struct workout *w, bool paused) {
+        usec_t now = now_monotonic();
+
+        if (paused && !w->paused_since)
+                w->paused_since = now;
+        else if (!paused && w->paused_since) {
+                w->paused += now - w->paused_since;
+                w->paused_since = 0;
+        }
+}
+
 static void on_session(struct session *s, enum session_event e, void *userdata) {
         struct coach *c = userdata;
         struct workout *w = c->workout;
@@ -177,6 +191,8 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
                 emit(c, COACH_CHANGED);
                 break;
         case SESSION_STATE:
+                session_status(s, &st);
+                count_pause(w, st.heard.state == PLAYER_PAUSED);
                 emit(c, COACH_CHANGED);
                 break;
         case SESSION_PROGRESS:
@@ -184,11 +200,16 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
         case SESSION_END:
                 /* Freed from the loop, not from inside the session's own callback. */
                 session_status(s, &st);
+                count_pause(w, false);
                 free(c->last.routine);
                 c->last = (struct coach_finished){
                         .routine = strdup(w->routine->id),
                         .completed = st.heard.state == PLAYER_FINISHED && session_error(s) == 0,
+                        .failed = session_error(s) < 0,
                         .duration = st.heard.state == PLAYER_FINISHED ? st.total : MIN(st.position, st.total),
+                        .scheduled = w->scheduled,
+                        .paused = w->paused,
+                        .skipped_steps = w->skipped_steps,
                 };
                 format_clock(at, sizeof at, c->last.duration);
                 format_clock(total, sizeof total, st.total);
@@ -275,7 +296,7 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
         return 0;
 }
 
-int coach_start(struct coach *c, const char *name, struct conf_error *err) {
+int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
         _cleanup_free_ struct workout *w = NULL;
         struct setup *s = c->setup;
         struct output_spec spec;
@@ -307,9 +328,11 @@ int coach_start(struct coach *c, const char *name, struct conf_error *err) {
                 return conf_error_set(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
         }
         w->setup = setup_ref(s);
+        w->scheduled = scheduled;
         log_info("Playing %s (%u:%02u) on %s.", w->routine->id, (unsigned) (w->plan->total / USEC_PER_SEC / 60),
                  (unsigned) (w->plan->total / USEC_PER_SEC % 60), session_output(w->session));
         w = NULL;
+        emit(c, COACH_STARTED);
         emit(c, COACH_CHANGED);
         return 0;
 }
@@ -320,6 +343,8 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
         if (!c->workout || c->workout->ended)
                 return conf_error_set(err, -ESRCH, "Nothing is playing: start a routine first.");
         r = session_command(c->workout->session, command);
+        if (r >= 0 && (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE))
+                c->workout->skipped_steps++;
         if (r == -EAGAIN)
                 return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
         return r;
@@ -341,6 +366,7 @@ int coach_reload(struct coach *c, struct conf_error *err) {
         log_info("Loaded %s.", s->settings->path ?: "the built-in settings");
         if (cold)
                 warm(c);
+        emit(c, COACH_RELOADED);
         emit(c, COACH_CHANGED);
         return 0;
 }
@@ -418,6 +444,7 @@ void coach_status(struct coach *c, struct coach_status *ret) {
         ret->paused_by_audio = st.reason != NULL;
         ret->routine = w->routine;
         ret->exercise_count = (unsigned) w->routine->n_exercises;
+        ret->scheduled = w->scheduled;
         ret->position = MIN(st.position, st.total);
         ret->duration = st.total;
         if (st.heard.cue < 0)
@@ -434,6 +461,14 @@ void coach_status(struct coach *c, struct coach_status *ret) {
         ret->set_count = cue->sets;
         if (e->n_sides > 0)
                 ret->side = e->sides[cue->side].name;
+}
+
+const struct schedule *coach_schedule(const struct coach *c) {
+        return &c->setup->settings->schedule;
+}
+
+const char *coach_default_routine(const struct coach *c) {
+        return c->setup->settings->routine;
 }
 
 const struct coach_finished *coach_last(const struct coach *c) {

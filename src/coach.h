@@ -23,6 +23,8 @@ struct coach_options {
 };
 
 enum coach_event {
+        COACH_STARTED,  /* a workout started: coach_status() says which */
+        COACH_RELOADED, /* the settings were read again: the schedule may have changed */
         COACH_CHANGED,  /* what coach_status() says may have changed */
         COACH_CUE,      /* a cue began to be heard: coach_status()'s cue */
         COACH_FINISHED, /* a workout ended: coach_last() */
@@ -42,12 +44,15 @@ struct coach_status {
         unsigned exercise_index, set;  /* counted from 1; 0 when there is none */
         unsigned exercise_count, set_count;
         usec_t position, duration;     /* of the routine, as heard */
+        usec_t scheduled;              /* the scheduled run it is; 0: started by hand */
 };
 
 struct coach_finished {
         char *routine; /* its id; NULL before any */
-        bool completed;
+        bool completed, failed;
         usec_t duration; /* of the routine, as heard */
+        usec_t scheduled, paused;
+        unsigned skipped_steps; /* next and next-exercise */
 };
 
 struct routine_summary {
@@ -60,8 +65,8 @@ int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify
 void coach_free(struct coach *c);
 DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 
-/* name "" or NULL: the settings' routine. */
-int coach_start(struct coach *c, const char *name, struct conf_error *err);
+/* name "" or NULL: the settings' routine. scheduled: the scheduled run it is, or 0. */
+int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
 /* Reads the files again; on any error keeps what it had. A workout plays on as planned. */
 int coach_reload(struct coach *c, struct conf_error *err);
@@ -75,6 +80,8 @@ void routine_summaries_free(struct routine_summary *s, size_t n);
 
 void coach_status(struct coach *c, struct coach_status *ret);
 const struct coach_finished *coach_last(const struct coach *c);
+const struct schedule *coach_schedule(const struct coach *c);
+const char *coach_default_routine(const struct coach *c);
 
 /* Run-time settings: they last until the daemon exits, reloads included. */
 enum level coach_level(const struct coach *c);

@@ -31,6 +31,12 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
         struct daemon *d = userdata;
 
         switch (e) {
+        case COACH_STARTED:
+                scheduler_started(d->scheduler);
+                break;
+        case COACH_RELOADED:
+                scheduler_evaluate(d->scheduler); /* the schedule may have changed */
+                break;
         case COACH_CHANGED:
                 bus_publish(d);
                 mpris_publish(d);
@@ -40,11 +46,16 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                 bus_emit_cue(d);
                 break;
         case COACH_FINISHED:
+                scheduler_finished(d->scheduler);
                 bus_emit_finished(d);
                 if (d->stopping)
                         sd_event_exit(d->event, 0);
                 break;
         }
+}
+
+static void on_schedule(struct scheduler *s, void *userdata) {
+        bus_publish(userdata); /* NextRun, Streak, LastCompleted */
 }
 
 static int on_give_up(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -89,13 +100,16 @@ static void daemon_done(struct daemon *d) {
         for (size_t i = 0; i < ELEMENTSOF(d->slots); i++)
                 sd_bus_slot_unref(d->slots[i]);
         sd_bus_flush_close_unref(d->bus);
+        scheduler_free(d->scheduler);
         coach_free(d->coach);
+        history_close(d->history);
         sd_event_source_disable_unref(d->give_up);
         sd_event_unref(d->event);
 }
 
-int daemon_run(const struct coach_options *o, enum bus_kind bus) {
+int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_start) {
         _cleanup_(daemon_done) struct daemon d = { .bus_kind = bus };
+        _cleanup_free_ char *state = NULL;
         struct conf_error err;
         sigset_t set;
         int r;
@@ -125,8 +139,19 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus) {
                 fprintf(stderr, "%s\n", err.text);
                 return EXIT_CONFIG;
         }
+        r = history_dir(bus == BUS_SYSTEM, &state);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME."),
+                       EXIT_CANTCREAT;
+        r = history_open(state, &d.history);
+        if (r < 0)
+                return EXIT_CANTCREAT;
+        r = scheduler_new(d.event, d.coach, d.history, clock_start, on_schedule, &d, &d.scheduler);
+        if (r < 0)
+                return EXIT_SOFTWARE;
         if (bus != BUS_NONE && bus_open(&d) < 0)
                 return EXIT_UNAVAILABLE;
+        scheduler_evaluate(d.scheduler); /* what came due while it was not running, then the timer */
 
         notify_status(&d);
         sd_notify(false, "READY=1");

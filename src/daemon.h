@@ -7,6 +7,7 @@
 #include <systemd/sd-bus.h>
 
 #include "coach.h"
+#include "scheduler.h"
 
 enum bus_kind { BUS_USER, BUS_SYSTEM, BUS_NONE };
 
@@ -16,6 +17,8 @@ struct daemon {
         sd_bus *bus;
         enum bus_kind bus_kind;
         struct coach *coach;
+        struct history *history;
+        struct scheduler *scheduler;
         sd_bus_slot *slots[4];
         char published[2][32][512]; /* properties as last announced: Coach1's, then MPRIS's */
         char status[256];           /* the last STATUS= sent to systemd */
@@ -27,4 +30,5 @@ struct daemon {
         sd_event_source *give_up;
 };
 
-int daemon_run(const struct coach_options *o, enum bus_kind bus);
+/* clock_start: 0, or for tests the wall-clock time to pretend it is (µs since the epoch). */
+int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_start);

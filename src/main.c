@@ -26,6 +26,7 @@ enum action { ACTION_NONE, ACTION_PLAN, ACTION_RENDER, ACTION_CHECK, ACTION_ONCE
 static struct {
         enum action action;
         enum bus_kind bus;
+        usec_t clock_start;
         const char *config;
         const char *render_path;
         struct output_spec output;
@@ -50,6 +51,8 @@ static void help(void) {
                "Options:\n"
                "      --system                  daemon: on the system bus (a speaker box)\n"
                "      --no-bus                  daemon: on no bus at all\n"
+               "      --clock-start SECONDS     daemon, for tests: run the schedule as if the wall clock\n"
+               "                                read SECONDS since the epoch at start-up\n"
                "  -o, --output OUTPUT           portaudio[:DEVICE] (default), wav:FILE or null\n"
                "      --language LANGUAGE       speak in voices/LANGUAGE.conf's language\n"
                "  -c, --config FILE             read settings from FILE\n"
@@ -74,10 +77,11 @@ _printf_(1, 2) static int usage_error(const char *format, ...) {
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION, ARG_ONCE, ARG_LIST_DEVICES, ARG_LANGUAGE,
-               ARG_SYSTEM, ARG_NO_BUS };
+               ARG_SYSTEM, ARG_NO_BUS, ARG_CLOCK_START };
         static const struct option options[] = {
                 { "system", no_argument, NULL, ARG_SYSTEM },
                 { "no-bus", no_argument, NULL, ARG_NO_BUS },
+                { "clock-start", required_argument, NULL, ARG_CLOCK_START },
                 { "once", no_argument, NULL, ARG_ONCE },
                 { "list-devices", no_argument, NULL, ARG_LIST_DEVICES },
                 { "output", required_argument, NULL, 'o' },
@@ -109,6 +113,15 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_NO_BUS:
                         arg.bus = BUS_NONE;
                         break;
+                case ARG_CLOCK_START: {
+                        char *end;
+                        errno = 0;
+                        unsigned long long sec = strtoull(optarg, &end, 10);
+                        if (errno || end == optarg || *end || sec == 0)
+                                return usage_error("--clock-start %s: give seconds since the epoch (date +%%s).", optarg);
+                        arg.clock_start = (usec_t) sec * USEC_PER_SEC;
+                        break;
+                }
                 case 'o':
                         if (output_spec_parse(optarg, &arg.output) < 0)
                                 return usage_error("--output %s: use portaudio, portaudio:DEVICE, wav:FILE or null.", optarg);
@@ -158,8 +171,8 @@ static int parse_argv(int argc, char *argv[]) {
         if (arg.action == ACTION_NONE && optind < argc)
                 return usage_error("'%s': the daemon takes no arguments (did you mean --once %s?).", argv[optind],
                                    argv[optind]);
-        if (arg.action != ACTION_NONE && arg.bus != BUS_USER)
-                return usage_error("--system and --no-bus are for the daemon: give no action with them.");
+        if (arg.action != ACTION_NONE && (arg.bus != BUS_USER || arg.clock_start))
+                return usage_error("--system, --no-bus and --clock-start are for the daemon: give no action with them.");
         if (arg.action != ACTION_CHECK && argc - optind > 1)
                 return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
         return -1; /* go on */
@@ -320,8 +333,8 @@ static int check_file(const char *path) {
                 _cleanup_(settings_freep) struct settings *s = NULL;
                 r = settings_load(path, &s, &err);
                 if (r >= 0)
-                        printf("%s: ok, settings (routine %s, level %s, language %s)\n", path, s->routine,
-                               level_to_string(s->level), s->language);
+                        printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n",
+                               path, s->routine, level_to_string(s->level), s->language, schedule_runs_a_week(&s->schedule));
         }
         if (r == -ENOMEM)
                 return log_oom(), EXIT_SOFTWARE;
@@ -335,8 +348,9 @@ static int check_active(const struct settings *s) {
         struct conf_error err;
         int r;
 
-        printf("%s: ok, settings (routine %s, level %s, language %s)\n", s->path ?: "built-in settings",
-               s->routine, level_to_string(s->level), s->language);
+        printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n",
+               s->path ?: "built-in settings", s->routine, level_to_string(s->level), s->language,
+               schedule_runs_a_week(&s->schedule));
         r = load_routine(s, s->routine, &routine, &err);
         if (r < 0)
                 return r == -ENOMEM ? load_status(r, &err) : config_error(&err);
@@ -366,7 +380,7 @@ int main(int argc, char *argv[]) {
                         .output = arg.output,
                         .output_set = arg.output_set,
                 };
-                return daemon_run(&o, arg.bus);
+                return daemon_run(&o, arg.bus, arg.clock_start);
         }
 
         if (arg.action == ACTION_CHECK && optind < argc) {

@@ -244,3 +244,10 @@ void schedule_days_to_string(uint8_t days, char *buf, size_t size) {
                 d = end;
         }
 }
+
+size_t schedule_runs_a_week(const struct schedule *s) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->n_entries; i++)
+                n += (size_t) __builtin_popcount(s->entries[i].days);
+        return n;
+}

@@ -48,5 +48,7 @@ enum schedule_step {
 enum schedule_step schedule_step(const struct schedule *s, usec_t now, usec_t last, const char *tz,
                                  struct occurrence *ret);
 
+size_t schedule_runs_a_week(const struct schedule *s);
+
 /* "mon-fri", "sat,sun", "daily" for a days mask. */
 void schedule_days_to_string(uint8_t days, char *buf, size_t size);

@@ -11,6 +11,7 @@ void settings_free(struct settings *s) {
         free(s->routine_dir);
         free(s->language);
         free(s->audio_device);
+        schedule_done(&s->schedule);
         free(s);
 }
 
@@ -30,7 +31,7 @@ int settings_new_default(struct settings **ret) {
         return 0;
 }
 
-static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", "audio", NULL };
+static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", "audio", "schedule", NULL };
 static const char *const voice_keys[] = { "language", NULL };
 static const char *const audio_keys[] = { "device", "volume", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
@@ -110,6 +111,10 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                 if (r < 0)
                         goto finish;
         }
+
+        r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);
+        if (r < 0)
+                goto finish;
 
         *ret = s;
         s = NULL;

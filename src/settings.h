@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conf.h"
+#include "schedule.h"
 
 struct settings {
         char *path; /* NULL: built-in defaults */
@@ -11,6 +12,7 @@ struct settings {
         char *language;    /* picks voices/LANGUAGE.conf */
         char *audio_device; /* a PortAudio device's name, or part of it; NULL: the default */
         double volume;      /* 1.0 as spoken; louder only as far as it does not clip */
+        struct schedule schedule; /* when the daemon starts a routine by itself */
 };
 
 int settings_new_default(struct settings **ret);

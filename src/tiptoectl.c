@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <time.h>
 #include <systemd/sd-bus.h>
 
 #include "util.h" /* header only: time units, cleanup */
@@ -109,6 +110,97 @@ static int run_plan(sd_bus *bus, const char *routine) {
         while (r >= 0 && (r = sd_bus_message_read(reply, "(ttss)", &start, &duration, &kind, &text)) > 0)
                 printf("%" PRIu64 ".%03" PRIu64 "\t%" PRIu64 ".%03" PRIu64 "\t%s\t%s\n", start / 1000000,
                        (start + 500) / 1000 % 1000, duration / 1000000, (duration + 500) / 1000 % 1000, kind, text);
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
+static void print_local(uint64_t t) {
+        time_t sec = (time_t) (t / USEC_PER_SEC);
+        struct tm tm;
+        char buf[64];
+
+        strftime(buf, sizeof buf, "%a %Y-%m-%d %H:%M", localtime_r(&sec, &tm));
+        fputs(buf, stdout);
+}
+
+static int run_schedule(sd_bus *bus) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *routine;
+        uint64_t at;
+        int skipped, n = 0;
+        int r = call(bus, "GetSchedule", &reply, "u", (uint32_t) 7);
+
+        if (r != 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(tsb)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(tsb)", &at, &routine, &skipped)) > 0) {
+                print_local(at);
+                printf("\t%s%s\n", routine, skipped ? "\t(skipped, as asked)" : "");
+                n++;
+        }
+        if (r >= 0 && n == 0)
+                puts("Nothing is scheduled: add a schedule to tiptoed.conf.");
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
+static int run_snooze(sd_bus *bus, const char *minutes) {
+        char *end;
+        unsigned long m;
+
+        errno = 0;
+        m = minutes ? strtoul(minutes, &end, 10) : 0;
+        if (!minutes || errno || end == minutes || *end || m == 0 || m > 240)
+                return usage("snooze: give the minutes to wait, 1 to 240", NULL);
+        return call(bus, "Snooze", NULL, "u", (uint32_t) m);
+}
+
+static void print_json_string(const char *s);
+
+/* Every routine started, and every scheduled run missed or skipped, oldest first. */
+static int run_history(sd_bus *bus) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *routine, *level, *outcome;
+        uint64_t started, scheduled, paused, heard;
+        uint32_t skipped, streak = 0;
+        bool first = true;
+        int r = call(bus, "GetHistory", &reply, NULL);
+
+        if (r != 0)
+                return r;
+        r = sd_bus_get_property_trivial(bus, NAME, PATH, INTERFACE, "Streak", &e, 'u', &streak);
+        if (r < 0)
+                return failed(&e, r);
+        r = sd_bus_message_enter_container(reply, 'a', "(ttsssttu)");
+        if (arg_json)
+                printf("{\"streak\": %" PRIu32 ", \"entries\": [", streak);
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ttsssttu)", &started, &scheduled, &routine, &level,
+                                                  &outcome, &paused, &heard, &skipped)) > 0) {
+                if (arg_json) {
+                        printf("%s{\"started\": %" PRIu64 ", \"scheduled\": %" PRIu64 ", \"routine\": ", first ? "" : ", ",
+                               started, scheduled);
+                        print_json_string(routine);
+                        printf(", \"level\": ");
+                        print_json_string(level);
+                        printf(", \"outcome\": \"%s\", \"paused\": %" PRIu64 ", \"heard\": %" PRIu64
+                               ", \"skipped_steps\": %" PRIu32 "}", outcome, paused, heard, skipped);
+                } else {
+                        print_local(started);
+                        printf("\t%s\t%s\t%s\t", routine, outcome, scheduled ? "scheduled" : "by hand");
+                        print_clock(heard);
+                        if (paused >= USEC_PER_SEC) {
+                                printf(", paused ");
+                                print_clock(paused);
+                        }
+                        if (skipped)
+                                printf(", %" PRIu32 " steps skipped", skipped);
+                        putchar('\n');
+                }
+                first = false;
+        }
+        if (arg_json)
+                puts("]}");
+        else
+                printf("# streak: %" PRIu32 " day%s\n", streak, streak == 1 ? "" : "s");
         return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
 }
 
@@ -282,6 +374,10 @@ static void help(void) {
                "  plan [ROUTINE]      the routine's timeline of spoken cues\n"
                "  watch               print cues as they are spoken, until the routine ends\n"
                "  reload              read the settings again\n"
+               "  schedule            the next scheduled runs\n"
+               "  snooze MINUTES      stop the routine the schedule just started; again in MINUTES\n"
+               "  skip-next           do not start the next scheduled run; cancel-skip undoes it\n"
+               "  history [--json]    every routine started, every run missed, and the streak\n"
                "  level [LEVEL]       show or set the level: easy, normal, hard\n"
                "  volume [VOLUME]     show or set the volume: 0.0 to 1.0\n"
                "  language [LANG]     show or set the voice's language: en, de, ...\n"
@@ -299,6 +395,7 @@ static const struct {
         { "toggle", "TogglePause" }, { "next", "Next" },     { "previous", "Previous" },
         { "repeat", "Repeat" },     { "reload", "Reload" }, { "next-exercise", "NextExercise" },
         { "previous-exercise", "PreviousExercise" },
+        { "skip-next", "SkipNextRun" }, { "cancel-skip", "CancelSkip" },
 };
 
 
@@ -314,6 +411,8 @@ static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
                 if (streq(command, settings[i].command))
                         return n > 1 ? usage("too many arguments for ", command)
                                      : run_setting(bus, settings[i].property, n > 0 ? args[0] : NULL);
+        if (streq(command, "snooze"))
+                return n > 1 ? usage("too many arguments for ", command) : run_snooze(bus, n > 0 ? args[0] : NULL);
         if (n > 1 || (n > 0 && !streq(command, "start") && !streq(command, "plan")))
                 return usage("too many arguments for ", command);
         if (streq(command, "start"))
@@ -326,6 +425,10 @@ static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
                 return run_routines(bus);
         if (streq(command, "watch"))
                 return run_watch(bus);
+        if (streq(command, "schedule"))
+                return run_schedule(bus);
+        if (streq(command, "history"))
+                return run_history(bus);
         return usage("unknown command: ", command);
 }
 
@@ -360,8 +463,8 @@ int main(int argc, char *argv[]) {
                 }
         if (optind >= argc)
                 return usage("no command given: start, stop, pause, resume, toggle, status, ...", NULL);
-        if (arg_json && !streq(argv[optind], "status"))
-                return usage("--json goes with status, not with ", argv[optind]);
+        if (arg_json && !streq(argv[optind], "status") && !streq(argv[optind], "history"))
+                return usage("--json goes with status and history, not with ", argv[optind]);
 
         r = arg_system ? sd_bus_open_system(&bus) : sd_bus_open_user(&bus);
         if (r < 0) {

@@ -1,10 +1,14 @@
-# Helpers for the tests that run the daemon on a private bus: source after tap.sh.
+# Helpers for the tests that run the daemon on a private bus: source after tap.sh, with
+# $tmp set.
 # bus_start ARGS... starts tiptoed (on the bus $BUSCTL talks to) and waits for its name.
 
 tiptoed="$top_builddir/src/tiptoed"
 ctl="$top_builddir/src/tiptoectl"
 : "${BUSCTL:=busctl --user}"
 daemon_pid=
+
+# The history goes below $tmp, never into the home or /var/lib of whoever runs the tests.
+export XDG_STATE_HOME="$tmp/state" STATE_DIRECTORY="$tmp/state"
 
 bus_start() {
         "$tiptoed" "$@" 2>>"$tmp/daemon.log" &

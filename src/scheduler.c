@@ -1,0 +1,304 @@
+#include <errno.h>
+#include <stdio.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "scheduler.h"
+
+#define FAR_FUTURE ((time_t) 7258118400) /* 2200-01-01: later than any run, within what timerfd takes */
+#define SNOOZE_WINDOW_USEC (5 * 60 * USEC_PER_SEC)
+
+struct scheduler {
+        sd_event *event;
+        struct coach *coach;
+        struct history *history;
+        int64_t offset; /* pretended minus real wall clock, for tests */
+        sd_event_source *timer, *time_change;
+        usec_t last;    /* the last scheduled run dealt with */
+        bool skip_next;
+        struct {
+                usec_t at, scheduled; /* at 0: none */
+                char *routine;
+        } snoozed;
+        usec_t started; /* the workout playing: when it started, for its end record */
+        usec_t next_run;
+        struct {
+                time_t day; /* the local date it was computed on, at noon */
+                size_t n_entries;
+                unsigned streak;
+        } streak;
+        scheduler_notify_fn changed;
+        void *userdata;
+};
+
+usec_t scheduler_now(const struct scheduler *s) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (usec_t) ((int64_t) ts.tv_sec * (int64_t) USEC_PER_SEC + ts.tv_nsec / 1000 + s->offset);
+}
+
+const char *scheduler_routine_of(const struct scheduler *s, const struct occurrence *o) {
+        const struct schedule *sc = coach_schedule(s->coach);
+        const char *r = o->entry < sc->n_entries ? sc->entries[o->entry].routine : NULL;
+        return r ?: coach_default_routine(s->coach);
+}
+
+static void format_local(usec_t t, char *buf, size_t size) {
+        time_t sec = (time_t) (t / USEC_PER_SEC);
+        struct tm tm;
+        strftime(buf, size, "%a %Y-%m-%d %H:%M", localtime_r(&sec, &tm));
+}
+
+/* Starts the run scheduled for `scheduled`, unless a routine is playing. */
+static void start_run(struct scheduler *s, usec_t scheduled, const char *routine) {
+        struct coach_status st;
+        struct conf_error err;
+        char when[64];
+        int r;
+
+        format_local(scheduled, when, sizeof when);
+        coach_status(s->coach, &st);
+        if (st.state != COACH_IDLE) {
+                log_info("The run of %s due %s comes while %s plays: skipped.", routine, when, st.routine->id);
+                (void) history_unplayed(s->history, scheduled, routine, OUTCOME_SKIPPED);
+                return;
+        }
+        r = coach_start(s->coach, routine, scheduled, &err);
+        if (r >= 0)
+                return; /* scheduler_started() records it */
+        log_error("Failed to start %s as scheduled for %s: %s", routine, when, r == -ENOMEM ? "out of memory" : err.text);
+        usec_t now = scheduler_now(s);
+        if (history_start(s->history, now, scheduled, routine, level_to_string(coach_level(s->coach))) >= 0)
+                (void) history_end(s->history, now, now, OUTCOME_FAILED, 0, 0, 0);
+}
+
+static void arm(struct scheduler *s);
+
+void scheduler_evaluate(struct scheduler *s) {
+        const struct schedule *sc = coach_schedule(s->coach);
+        usec_t now = scheduler_now(s);
+        struct occurrence o;
+        enum schedule_step step;
+        char when[64];
+
+        if (s->snoozed.at && s->snoozed.at <= now) {
+                _cleanup_free_ char *routine = s->snoozed.routine;
+                s->snoozed.at = 0;
+                s->snoozed.routine = NULL;
+                start_run(s, s->snoozed.scheduled, routine);
+        }
+        while ((step = schedule_step(sc, now, s->last, NULL, &o)) != SCHEDULE_NOTHING) {
+                const char *routine = scheduler_routine_of(s, &o);
+                s->last = o.at;
+                format_local(o.at, when, sizeof when);
+                if (step == SCHEDULE_MISSED) {
+                        log_info("Missed the run of %s due %s (more than %u minutes ago).", routine, when,
+                                 sc->entries[o.entry].catch_up);
+                        (void) history_unplayed(s->history, o.at, routine, OUTCOME_MISSED);
+                } else if (s->skip_next) {
+                        s->skip_next = false;
+                        log_info("Skipping the run of %s due %s, as asked.", routine, when);
+                        (void) history_unplayed(s->history, o.at, routine, OUTCOME_SKIPPED);
+                } else
+                        start_run(s, o.at, routine);
+        }
+        arm(s);
+}
+
+static int on_timer(sd_event_source *source, uint64_t usec, void *userdata) {
+        scheduler_evaluate(userdata);
+        return 0;
+}
+
+/* A CLOCK_REALTIME timerfd set for the end of time with TFD_TIMER_CANCEL_ON_SET becomes
+ * readable, with ECANCELED, when someone sets the clock (libsystemd 252 has no
+ * sd_event_add_time_change() yet). */
+static int watch_clock(int fd) {
+        struct itimerspec never = { .it_value = { .tv_sec = FAR_FUTURE } };
+        return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &never, NULL) < 0 ? -errno : 0;
+}
+
+static int on_time_change(sd_event_source *source, int fd, uint32_t revents, void *userdata) {
+        uint64_t expirations;
+
+        if (read(fd, &expirations, sizeof expirations) < 0 && errno != ECANCELED && errno != EAGAIN)
+                return log_error_errno(errno, "Failed to watch the wall clock: %m");
+        (void) watch_clock(fd);
+        log_info("The wall clock changed; looking at the schedule again.");
+        scheduler_evaluate(userdata);
+        return 0;
+}
+
+/* Wakes for the next scheduled run (even one to skip: it is recorded when it comes) or the
+ * snoozed one; NextRun is the next that will start. */
+static void arm(struct scheduler *s) {
+        const struct schedule *sc = coach_schedule(s->coach);
+        struct occurrence first, second;
+        bool have = schedule_next(sc, s->last, NULL, &first);
+        usec_t wake = have ? first.at : 0, next = wake;
+
+        if (have && s->skip_next)
+                next = schedule_next(sc, first.at, NULL, &second) ? second.at : 0;
+        if (s->snoozed.at) {
+                wake = wake ? MIN(wake, s->snoozed.at) : s->snoozed.at;
+                next = next ? MIN(next, s->snoozed.at) : s->snoozed.at;
+        }
+        if (wake) {
+                sd_event_source_set_time(s->timer, (usec_t) ((int64_t) wake - s->offset));
+                sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+        } else
+                sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+        if (next != s->next_run) {
+                char when[64] = "none";
+                if (next)
+                        format_local(next, when, sizeof when);
+                log_debug("Next run: %s.", when);
+                s->next_run = next;
+                if (s->changed)
+                        s->changed(s, s->userdata);
+        }
+}
+
+int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start,
+                  scheduler_notify_fn changed, void *userdata, struct scheduler **ret) {
+        _cleanup_(scheduler_freep) struct scheduler *s = calloc(1, sizeof *s);
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        s->event = sd_event_ref(e);
+        s->coach = c;
+        s->history = h;
+        s->changed = changed;
+        s->userdata = userdata;
+        if (clock_start)
+                s->offset = (int64_t) clock_start - (int64_t) scheduler_now(s);
+        /* Never owe what came before the first start: a new box does not start at once. */
+        s->last = history_last_scheduled(h) ?: scheduler_now(s);
+
+        r = sd_event_add_time(e, &s->timer, CLOCK_REALTIME, 0, 1, on_timer, s);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+        if (r >= 0) {
+                int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+                r = fd < 0 ? -errno : watch_clock(fd);
+                if (r >= 0)
+                        r = sd_event_add_io(e, &s->time_change, fd, EPOLLIN, on_time_change, s);
+                if (r >= 0)
+                        r = sd_event_source_set_io_fd_own(s->time_change, true);
+                if (r < 0 && fd >= 0)
+                        close(fd);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the schedule's timers: %m");
+        *ret = s;
+        s = NULL;
+        return 0;
+}
+
+void scheduler_free(struct scheduler *s) {
+        if (!s)
+                return;
+        sd_event_source_disable_unref(s->timer);
+        sd_event_source_disable_unref(s->time_change);
+        sd_event_unref(s->event);
+        free(s->snoozed.routine);
+        free(s);
+}
+
+void scheduler_started(struct scheduler *s) {
+        struct coach_status st;
+
+        coach_status(s->coach, &st);
+        s->started = scheduler_now(s);
+        (void) history_start(s->history, s->started, st.scheduled, st.routine->id,
+                             level_to_string(coach_level(s->coach)));
+}
+
+void scheduler_finished(struct scheduler *s) {
+        const struct coach_finished *f = coach_last(s->coach);
+        enum outcome o = f->completed ? OUTCOME_COMPLETED : f->failed ? OUTCOME_FAILED : OUTCOME_STOPPED;
+
+        (void) history_end(s->history, s->started, scheduler_now(s), o, f->paused, f->duration, f->skipped_steps);
+        if (s->changed)
+                s->changed(s, s->userdata); /* Streak, LastCompleted */
+}
+
+int scheduler_snooze(struct scheduler *s, unsigned minutes, struct conf_error *err) {
+        struct coach_status st;
+        int r;
+
+        coach_status(s->coach, &st);
+        if (st.state == COACH_IDLE || !st.scheduled || scheduler_now(s) - s->started > SNOOZE_WINDOW_USEC)
+                return conf_error_set(err, -ESRCH, "Nothing scheduled has just started: snooze works in the first "
+                                      "%u minutes of a routine the schedule started.",
+                                      (unsigned) (SNOOZE_WINDOW_USEC / USEC_PER_SEC / 60));
+        char *routine = strdup(st.routine->id);
+        if (!routine)
+                return -ENOMEM;
+        r = coach_command(s->coach, PLAYER_STOP, err);
+        if (r < 0) {
+                free(routine);
+                return r;
+        }
+        free(s->snoozed.routine);
+        s->snoozed.routine = routine;
+        s->snoozed.scheduled = st.scheduled;
+        s->snoozed.at = scheduler_now(s) + minutes * 60 * USEC_PER_SEC;
+        log_info("Snoozed %s for %u minutes.", st.routine->id, minutes);
+        arm(s);
+        return 0;
+}
+
+int scheduler_skip_next(struct scheduler *s, bool skip, struct conf_error *err) {
+        struct occurrence o;
+
+        if (skip && !schedule_next(coach_schedule(s->coach), s->last, NULL, &o))
+                return conf_error_set(err, -ENOENT, "Nothing is scheduled: add a schedule to tiptoed.conf.");
+        s->skip_next = skip;
+        arm(s);
+        return 0;
+}
+
+usec_t scheduler_next_run(const struct scheduler *s) {
+        return s->next_run;
+}
+
+size_t scheduler_upcoming(const struct scheduler *s, struct upcoming *ret, size_t n) {
+        usec_t after = MAX(s->last, scheduler_now(s));
+        struct occurrence o;
+        size_t k = 0;
+
+        if (s->snoozed.at && k < n)
+                ret[k++] = (struct upcoming){ s->snoozed.at, s->snoozed.routine, false };
+        while (k < n && schedule_next(coach_schedule(s->coach), after, NULL, &o)) {
+                ret[k] = (struct upcoming){ o.at, scheduler_routine_of(s, &o), s->skip_next && after == MAX(s->last, scheduler_now(s)) };
+                after = o.at;
+                k++;
+        }
+        return k;
+}
+
+/* The streak changes with the history and the date: computed once for each. */
+unsigned scheduler_streak(struct scheduler *s) {
+        usec_t now = scheduler_now(s);
+        time_t sec = (time_t) (now / USEC_PER_SEC);
+        struct tm tm;
+
+        localtime_r(&sec, &tm);
+        tm.tm_hour = 12;
+        tm.tm_min = tm.tm_sec = 0;
+        time_t day = mktime(&tm);
+        if (day != s->streak.day || s->history->n_entries != s->streak.n_entries) {
+                s->streak.day = day;
+                s->streak.n_entries = s->history->n_entries;
+                s->streak.streak = history_streak(s->history, now, NULL);
+        }
+        return s->streak.streak;
+}
+
+const struct history *scheduler_history(const struct scheduler *s) {
+        return s->history;
+}
