@@ -26,7 +26,7 @@ struct scheduler {
         usec_t next_run;
         struct {
                 time_t day; /* the local date it was computed on, at noon */
-                size_t n_entries;
+                usec_t last_completed;
                 unsigned streak;
         } streak;
         scheduler_notify_fn changed;
@@ -267,16 +267,15 @@ usec_t scheduler_next_run(const struct scheduler *s) {
 }
 
 size_t scheduler_upcoming(const struct scheduler *s, struct upcoming *ret, size_t n) {
-        usec_t after = MAX(s->last, scheduler_now(s));
+        usec_t after = s->last;
         struct occurrence o;
         size_t k = 0;
 
         if (s->snoozed.at && k < n)
                 ret[k++] = (struct upcoming){ s->snoozed.at, s->snoozed.routine, false };
-        while (k < n && schedule_next(coach_schedule(s->coach), after, NULL, &o)) {
-                ret[k] = (struct upcoming){ o.at, scheduler_routine_of(s, &o), s->skip_next && after == MAX(s->last, scheduler_now(s)) };
+        for (bool first = true; k < n && schedule_next(coach_schedule(s->coach), after, NULL, &o); first = false) {
+                ret[k++] = (struct upcoming){ o.at, scheduler_routine_of(s, &o), first && s->skip_next };
                 after = o.at;
-                k++;
         }
         return k;
 }
@@ -291,9 +290,9 @@ unsigned scheduler_streak(struct scheduler *s) {
         tm.tm_hour = 12;
         tm.tm_min = tm.tm_sec = 0;
         time_t day = mktime(&tm);
-        if (day != s->streak.day || s->history->n_entries != s->streak.n_entries) {
+        if (day != s->streak.day || history_last_completed(s->history) != s->streak.last_completed) {
                 s->streak.day = day;
-                s->streak.n_entries = s->history->n_entries;
+                s->streak.last_completed = history_last_completed(s->history);
                 s->streak.streak = history_streak(s->history, now, NULL);
         }
         return s->streak.streak;

@@ -7,8 +7,9 @@ ctl="$top_builddir/src/tiptoectl"
 : "${BUSCTL:=busctl --user}"
 daemon_pid=
 
-# The history goes below $tmp, never into the home or /var/lib of whoever runs the tests.
-export XDG_STATE_HOME="$tmp/state" STATE_DIRECTORY="$tmp/state"
+# The history goes to $tmp/state/history.jsonl, never into the home or /var/lib of whoever
+# runs the tests ($STATE_DIRECTORY is what systemd's StateDirectory= sets).
+export STATE_DIRECTORY="$tmp/state" XDG_STATE_HOME="$tmp/xdg-state"
 
 bus_start() {
         "$tiptoed" "$@" 2>>"$tmp/daemon.log" &

@@ -1,0 +1,122 @@
+#!/bin/sh
+# The schedule with the real daemon on a private bus: a run a minute ahead starts by itself
+# on the second; with the clock pretended (--clock-start), runs missed while the box was
+# off are recorded and the one still within its catch-up window starts; a restart never
+# runs the same morning twice; a run due while a routine plays is skipped; SkipNextRun,
+# CancelSkip and Snooze move NextRun; a completed routine makes a streak.
+[ -n "${TIPTOED_PRIVATE_BUS:-}" ] || TIPTOED_PRIVATE_BUS=1 exec dbus-run-session -- sh "$0" "$@" 2>/dev/null
+. "$top_srcdir/tests/tap.sh"
+tmp=$(mktemp -d)
+. "$top_srcdir/tests/bus.sh"
+trap 'bus_stop; rm -rf "$tmp"' EXIT
+export TZ=UTC
+
+settings() { # settings SCHEDULE-ENTRIES
+        cat >"$tmp/settings.conf" <<CONF
+routine = "short";
+routine_dir = "$top_srcdir/tests/data";
+schedule = ( $1 );
+CONF
+}
+usec() { echo "$(date -u -d "$1" +%s)000000"; }
+history() { "$ctl" history --json; }
+# outcomes: the outcome of every history entry, in order, on one line.
+outcomes() { history | jq -r '[.entries[].outcome] | join(" ")'; }
+is() { # is WHAT EXPECTED ACTUAL
+        [ "$2" = "$3" ] || { echo "$1: got '$3', expected '$2'"; return 1; }
+}
+
+# --- a minute ahead, on the real clock ------------------------------------------------------
+now=$(date +%s)
+at=$(( (now / 60 + 1) * 60 ))
+[ $((at - now)) -ge 15 ] || at=$((at + 60))
+settings "{ time = \"$(date -u -d "@$at" +%H:%M)\"; }"
+bus_start -c "$tmp/settings.conf" -o null
+check "NextRun is the coming minute" prop_is NextRun "t ${at}000000"
+check "tiptoectl schedule lists it first" sh -c "'$ctl' schedule | head -n 1 | grep -q \"\$(date -d @$at '+%a %Y-%m-%d %H:%M')	short\""
+check "nothing plays before it" prop_is State 's "idle"'
+started_on_time() {
+        eventually 80 prop_is State 's "running"' || return 1
+        started=$(history | jq '.entries[-1].started')
+        scheduled=$(history | jq '.entries[-1].scheduled')
+        is "scheduled run" "${at}000000" "$scheduled" || return 1
+        late=$((started - scheduled))
+        [ "$late" -ge 0 ] && [ "$late" -lt 1000000 ] || { echo "started $late µs after its time"; return 1; }
+}
+check "the routine starts by itself, within a second of its time" started_on_time
+check "NextRun moves on to tomorrow" prop_is NextRun "t $((at + 86400))000000"
+"$ctl" stop
+bus_stop
+
+# --- catch-up and missed, on a pretended clock --------------------------------------------
+rm -rf "$tmp/state"
+settings '{ time = "07:00"; catch_up = 30; }'
+# The box last dealt with the run of 10 March; it is 13 March, 07:10, when it comes on.
+mkdir -p "$tmp/state"
+printf '{"event":"skipped","at":%s,"scheduled":%s,"routine":"short"}\n' \
+        "$(usec '2026-03-10 07:00')" "$(usec '2026-03-10 07:00')" >"$tmp/state/history.jsonl"
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-13 07:10' +%s)"
+check "two mornings the box was off are recorded as missed; the third, 10 minutes late, starts" \
+        eventually 3 sh -c "[ \"\$('$ctl' history --json | jq -r '[.entries[].outcome] | join(\" \")')\" = 'skipped missed missed playing' ]"
+check "the missed ones are 11 and 12 March" \
+        is "missed" "$(usec '2026-03-11 07:00') $(usec '2026-03-12 07:00')" "$(history | jq -r '[.entries[] | select(.outcome == "missed") | .scheduled] | join(" ")')"
+check "and it plays" prop_is State 's "running"'
+check "NextRun is 14 March" prop_is NextRun "t $(usec '2026-03-14 07:00')"
+"$ctl" stop
+eventually 3 prop_is State 's "idle"'
+bus_stop
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-13 07:20' +%s)"
+sleep 1
+check "restarted the same morning, within the window: it does not run twice" prop_is State 's "idle"'
+check "history unchanged but for the stop" is "outcomes" "skipped missed missed stopped" "$(outcomes)"
+bus_stop
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-14 09:00' +%s)"
+check "woken two hours late: missed, not played late" eventually 3 sh -c "'$ctl' history --json | jq -e '.entries[-1].outcome == \"missed\"' >/dev/null"
+check "so idle" prop_is State 's "idle"'
+bus_stop
+
+# --- a run that comes while a routine plays is skipped ---------------------------------------
+settings '{ time = "07:00"; }, { time = "07:01"; }'
+clock0=$(date -u -d '2026-03-15 07:00:52' +%s)
+real0=$(date +%s)
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$clock0"
+check "the 07:00 run starts, 52 s late" eventually 3 prop_is State 's "running"'
+check "the 07:01 run, due while it plays, is recorded as skipped" \
+        eventually 15 sh -c "'$ctl' history --json | jq -e '.entries[-1].outcome == \"skipped\" and .entries[-1].scheduled == $(usec '2026-03-15 07:01')' >/dev/null"
+check "and the first plays on" prop_is State 's "running"'
+
+# --- skip, cancel, snooze -------------------------------------------------------------------
+check "SkipNextRun: NextRun passes over tomorrow 07:00" sh -c "'$ctl' skip-next"
+check "NextRun is tomorrow 07:01" prop_is NextRun "t $(usec '2026-03-16 07:01')"
+check "tiptoectl schedule marks the skipped run" sh -c "'$ctl' schedule | head -n 1 | grep -q 'skipped, as asked'"
+check "CancelSkip: back to 07:00" sh -c "'$ctl' cancel-skip"
+check "NextRun is tomorrow 07:00 again" prop_is NextRun "t $(usec '2026-03-16 07:00')"
+check "snooze 10: the scheduled routine stops" sh -c "'$ctl' snooze 10"
+check "idle" eventually 3 prop_is State 's "idle"'
+snoozed() { # the pretended clock has run on since $real0
+        next=$(prop NextRun | cut -d' ' -f2)
+        want=$(( (clock0 + $(date +%s) - real0 + 600) * 1000000 ))
+        d=$((next - want))
+        [ "${d#-}" -lt 3000000 ] || { echo "NextRun $next, about $want expected"; return 1; }
+}
+check "NextRun is in 10 minutes" snoozed
+check "snooze when nothing scheduled has started: NotRunning" \
+        expect_exit 1 "org.tiptoed.Coach1.Error.NotRunning" "$ctl" snooze 5
+check "snooze 0 is a bad argument" expect_exit 64 "give the minutes" "$ctl" snooze 0
+bus_stop
+
+# --- a completed routine makes a streak -------------------------------------------------------
+settings ''
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-15 20:00' +%s)"
+check "SkipNextRun with no schedule: NothingScheduled, exit 1" \
+        expect_exit 1 "org.tiptoed.Coach1.Error.NothingScheduled" "$ctl" skip-next
+check "NextRun is 0 with no schedule" prop_is NextRun 't 0'
+check "Streak 0 before any routine is completed" prop_is Streak 'u 0'
+"$ctl" start
+check "a routine played to its end is completed" \
+        sh -c "timeout 60 '$ctl' watch | tail -n 1 | grep -q 'finished'"
+check "Streak 1" eventually 3 prop_is Streak 'u 1'
+check "LastCompleted is this evening" sh -c "[ \$(busctl --user get-property org.tiptoed.Coach1 /org/tiptoed/Coach1 org.tiptoed.Coach1 LastCompleted | cut -d' ' -f2) -gt $(usec '2026-03-15 20:00') ]"
+check "tiptoectl history says so, in words too" sh -c "'$ctl' history | grep -q '	short	completed	by hand' && '$ctl' history | tail -n 1 | grep -qx '# streak: 1 day'"
+bus_stop
+finish
