@@ -23,7 +23,7 @@ struct workout {
         usec_t scheduled;            /* the scheduled run it is; 0: started by hand */
         usec_t paused_since, paused; /* CLOCK_MONOTONIC */
         unsigned skipped_steps;
-        bool ended;
+        bool stopping, ended;
 };
 
 struct coach {
@@ -179,11 +179,37 @@ static void count_pause(struct workout *w, bool paused) {
         }
 }
 
+/* What the workout came to, for coach_last(); it is over from now on. */
+static void record_end(struct coach *c, struct workout *w) {
+        struct session_status st;
+        char at[16], total[16];
+        int error = session_error(w->session);
+
+        session_status(w->session, &st);
+        count_pause(w, false);
+        free(c->last.routine);
+        c->last = (struct coach_finished){
+                .routine = strdup(w->routine->id),
+                .completed = st.heard.state == PLAYER_FINISHED && error == 0,
+                .failed = error < 0,
+                .duration = st.heard.state == PLAYER_FINISHED ? st.total : MIN(st.position, st.total),
+                .scheduled = w->scheduled,
+                .paused = w->paused,
+                .skipped_steps = w->skipped_steps,
+        };
+        format_clock(at, sizeof at, c->last.duration);
+        format_clock(total, sizeof total, st.total);
+        if (c->last.completed)
+                log_info("Finished %s (%s).", w->routine->id, total);
+        else
+                log_info("Stopped %s at %s of %s.", w->routine->id, at, total);
+        w->ended = true;
+}
+
 static void on_session(struct session *s, enum session_event e, void *userdata) {
         struct coach *c = userdata;
         struct workout *w = c->workout;
         struct session_status st;
-        char at[16], total[16];
 
         switch (e) {
         case SESSION_CUE:
@@ -199,25 +225,7 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
                 break;
         case SESSION_END:
                 /* Freed from the loop, not from inside the session's own callback. */
-                session_status(s, &st);
-                count_pause(w, false);
-                free(c->last.routine);
-                c->last = (struct coach_finished){
-                        .routine = strdup(w->routine->id),
-                        .completed = st.heard.state == PLAYER_FINISHED && session_error(s) == 0,
-                        .failed = session_error(s) < 0,
-                        .duration = st.heard.state == PLAYER_FINISHED ? st.total : MIN(st.position, st.total),
-                        .scheduled = w->scheduled,
-                        .paused = w->paused,
-                        .skipped_steps = w->skipped_steps,
-                };
-                format_clock(at, sizeof at, c->last.duration);
-                format_clock(total, sizeof total, st.total);
-                if (c->last.completed)
-                        log_info("Finished %s (%s).", w->routine->id, total);
-                else
-                        log_info("Stopped %s at %s of %s.", w->routine->id, at, total);
-                w->ended = true;
+                record_end(c, w);
                 sd_event_source_set_enabled(c->reap, SD_EVENT_ONESHOT);
                 break;
         }
@@ -302,8 +310,12 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         struct output_spec spec;
         int r;
 
-        if (c->workout && c->workout->ended)
-                reap_now(c);
+        if (c->workout && c->workout->stopping && !c->workout->ended) {
+                /* Stop, then at once Start: the fade need not finish first. */
+                record_end(c, c->workout);
+                on_reap(c->reap, c);
+        } else if (c->workout && c->workout->ended)
+                on_reap(c->reap, c); /* its end is told before the new start */
         if (c->workout)
                 return conf_error_set(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
 
@@ -345,6 +357,8 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
         r = session_command(c->workout->session, command);
         if (r >= 0 && (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE))
                 c->workout->skipped_steps++;
+        if (r >= 0 && command == PLAYER_STOP)
+                c->workout->stopping = true;
         if (r == -EAGAIN)
                 return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
         return r;

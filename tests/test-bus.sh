@@ -188,6 +188,8 @@ check "then idle" eventually 2 prop_is State 's "idle"'
 check "Finished: not completed" seen Finished '.[0] == "short" and .[1] == false'
 check "MPRIS: Stopped" sh -c "[ \"\$(playerctl -p tiptoed status)\" = Stopped ]"
 check "stop while idle: NotRunning" expect_exit 1 "NotRunning" "$ctl" stop
+check "start, stop and at once start again: no AlreadyRunning while the stop fades" \
+        sh -c "'$ctl' start && '$ctl' stop && '$ctl' start && '$ctl' stop"
 check "playerctl play starts the default routine" sh -c "playerctl -p tiptoed play" &&
         check "started by media key" eventually 2 prop_is Routine 's "short"'
 check "tiptoectl watch prints cues until it ends, then exits 0" \

@@ -56,9 +56,11 @@ routine_dir = "$top_srcdir/tests/data";
 CONF
 bus_start --system -c "$tmp/settings.conf" -o null
 
-# as_nobody COMMAND...: as user nobody, in no group at all.
+# as_nobody COMMAND...: as user nobody, in no group at all, with a state directory of its own.
+mkdir -m 1777 "$tmp/nobody"
 as_nobody() {
-        setpriv --reuid=nobody --regid=nogroup --clear-groups -- env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" "$@"
+        setpriv --reuid=nobody --regid=nogroup --clear-groups -- env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" \
+                STATE_DIRECTORY="$tmp/nobody/state" HOME="$tmp/nobody" "$@"
 }
 
 check "root may start it" "$ctl" --system start
