@@ -23,6 +23,7 @@ struct workout {
         usec_t scheduled;            /* the scheduled run it is; 0: started by hand */
         usec_t paused_since, paused; /* CLOCK_MONOTONIC */
         unsigned skipped_steps;
+        bool announcement; /* not a routine: the schedule saying one is coming */
         bool stopping, ended;
 };
 
@@ -156,9 +157,11 @@ static void reap_now(struct coach *c) {
 
 static int on_reap(sd_event_source *s, void *userdata) {
         struct coach *c = userdata;
+        bool announcement = c->workout && c->workout->announcement;
 
         reap_now(c);
-        emit(c, COACH_FINISHED);
+        if (!announcement)
+                emit(c, COACH_FINISHED);
         emit(c, COACH_CHANGED);
         return 0;
 }
@@ -225,7 +228,10 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
                 break;
         case SESSION_END:
                 /* Freed from the loop, not from inside the session's own callback. */
-                record_end(c, w);
+                if (w->announcement)
+                        w->ended = true;
+                else
+                        record_end(c, w);
                 sd_event_source_set_enabled(c->reap, SD_EVENT_ONESHOT);
                 break;
         }
@@ -304,42 +310,92 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
         return 0;
 }
 
-int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
-        _cleanup_free_ struct workout *w = NULL;
-        struct setup *s = c->setup;
-        struct output_spec spec;
-        int r;
+/* Makes way for a new workout: an announcement, or a routine told to stop, ends at once;
+ * one that ended is told of first. -EBUSY: a routine plays. */
+static int make_way(struct coach *c, struct conf_error *err) {
+        struct workout *w = c->workout;
 
-        if (c->workout && c->workout->stopping && !c->workout->ended) {
-                /* Stop, then at once Start: the fade need not finish first. */
-                record_end(c, c->workout);
+        if (w && w->stopping && !w->ended && !w->announcement)
+                record_end(c, w); /* Stop, then at once Start: the fade need not finish first */
+        if (w && (w->ended || w->stopping || w->announcement))
                 on_reap(c->reap, c);
-        } else if (c->workout && c->workout->ended)
-                on_reap(c->reap, c); /* its end is told before the new start */
         if (c->workout)
                 return conf_error_set(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
+        return 0;
+}
 
-        w = calloc(1, sizeof *w);
-        if (!w)
-                return -ENOMEM;
-        r = coach_plan(c, name, &w->routine, &w->plan, err);
-        if (r < 0)
-                return r;
-        spec = c->options.output_set ? c->options.output : (struct output_spec){ OUTPUT_PORTAUDIO, s->settings->audio_device };
+/* Plays w's plan; on success the coach owns w. */
+static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
+        struct setup *s = c->setup;
+        struct output_spec spec = c->options.output_set ? c->options.output
+                                                        : (struct output_spec){ OUTPUT_PORTAUDIO, s->settings->audio_device };
+        int r;
+
         c->workout = w; /* the session's first notifications look here */
         r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c, &w->session);
         if (r < 0) {
                 c->workout = NULL;
-                routine_free(w->routine);
-                plan_free(w->plan);
                 if (r == -ENODEV || r == -EIO)
                         return conf_error_set(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
-                                    coach_audio_device(c));
+                                              coach_audio_device(c));
                 if (r == -ENOMEM)
                         return r;
                 return conf_error_set(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
         }
         w->setup = setup_ref(s);
+        return 0;
+}
+
+int coach_announce(struct coach *c, const char *name, unsigned minutes, struct conf_error *err) {
+        _cleanup_free_ struct workout *w = calloc(1, sizeof *w);
+        _cleanup_free_ char *text = NULL, *n = NULL;
+        int r;
+
+        if (!w)
+                return -ENOMEM;
+        if (c->workout && !c->workout->ended && !c->workout->announcement)
+                return conf_error_set(err, -EBUSY, "%s is playing.", c->workout->routine->id);
+        if ((r = make_way(c, err)) < 0)
+                return r;
+        w->announcement = true;
+        if ((r = load_routine(c->setup->settings, routine_name(c, name), &w->routine, err)) < 0)
+                return r;
+        if (asprintf(&n, "%u", minutes) < 0 ||
+            voice_phrase(c->setup->voice, PHRASE_ANNOUNCE, &text, "title", w->routine->title, "minutes", n, NULL) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = plan_announcement(text, clips_duration, c->setup->clips, &w->plan);
+        if (r >= 0)
+                r = launch(c, w, err);
+        if (r < 0) {
+                routine_free(w->routine);
+                plan_free(w->plan);
+                return r;
+        }
+        log_info("Announcing %s: %s", w->routine->id, text);
+        w = NULL;
+        emit(c, COACH_CHANGED);
+        return 0;
+}
+
+int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
+        _cleanup_free_ struct workout *w = NULL;
+        int r;
+
+        r = make_way(c, err);
+        if (r < 0)
+                return r;
+        w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        r = coach_plan(c, name, &w->routine, &w->plan, err);
+        if (r >= 0)
+                r = launch(c, w, err);
+        if (r < 0) {
+                routine_free(w->routine);
+                plan_free(w->plan);
+                return r;
+        }
         w->scheduled = scheduled;
         log_info("Playing %s (%u:%02u) on %s.", w->routine->id, (unsigned) (w->plan->total / USEC_PER_SEC / 60),
                  (unsigned) (w->plan->total / USEC_PER_SEC % 60), session_output(w->session));
@@ -352,7 +408,7 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err) {
         int r;
 
-        if (!c->workout || c->workout->ended)
+        if (!c->workout || c->workout->ended || c->workout->announcement)
                 return conf_error_set(err, -ESRCH, "Nothing is playing: start a routine first.");
         r = session_command(c->workout->session, command);
         if (r >= 0 && (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE))
@@ -454,6 +510,10 @@ void coach_status(struct coach *c, struct coach_status *ret) {
         if (!w || w->ended)
                 return;
         session_status(w->session, &st);
+        if (w->announcement) { /* idle still, but the announcement is what is said */
+                ret->cue = st.heard.cue >= 0 ? &w->plan->cues[st.heard.cue] : NULL;
+                return;
+        }
         ret->state = st.heard.state == PLAYER_PAUSED ? COACH_PAUSED : COACH_RUNNING;
         ret->paused_by_audio = st.reason != NULL;
         ret->routine = w->routine;

@@ -19,6 +19,7 @@ static const char *const cue_kind_names[_CUE_KIND_MAX] = {
         [CUE_REST] = "rest",
         [CUE_NEXT] = "next",
         [CUE_FINISH] = "finish",
+        [CUE_ANNOUNCE] = "announce",
 };
 
 const char *cue_kind_to_string(enum cue_kind k) {
@@ -380,6 +381,27 @@ int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *u
         if (r < 0)
                 return r;
         r = countdown(&p, USEC_PER_SEC / 2 + 4 * USEC_PER_SEC);
+        if (r < 0)
+                return r;
+        plan->total = p.cursor;
+        plan->n_steps = 1;
+        *ret = plan;
+        plan = NULL;
+        return 0;
+}
+
+int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret) {
+        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
+        struct planner p = {
+                .plan = plan,
+                .duration = duration,
+                .userdata = userdata,
+        };
+        int r;
+
+        if (!plan)
+                return -ENOMEM;
+        r = say_on(&p, CUE_ANNOUNCE, strdup(text), USEC_PER_SEC / 2, NULL); /* quiet first, as for "Ready" */
         if (r < 0)
                 return r;
         plan->total = p.cursor;

@@ -21,6 +21,7 @@ enum cue_kind {
         CUE_REST,
         CUE_NEXT,
         CUE_FINISH,
+        CUE_ANNOUNCE, /* not part of a routine: a scheduled one is coming */
         _CUE_KIND_MAX,
 };
 
@@ -53,6 +54,9 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
 /* Quiet, then "Ready. 3, 2, 1", the numbers on the seconds: what a paused routine says as
  * it goes on, so nobody is caught cold. The routine continues at the plan's total. */
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret);
+
+/* Quiet, then one sentence: what the schedule says a few minutes before a run. */
+int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret);
 
 void plan_free(struct plan *p);
 DEFINE_POINTER_CLEANUP(struct plan, plan_free)

@@ -17,6 +17,7 @@ struct scheduler {
         int64_t offset; /* pretended minus real wall clock, for tests */
         sd_event_source *timer, *time_change;
         usec_t last;    /* the last scheduled run dealt with */
+        usec_t announced; /* the run last announced */
         bool skip_next;
         struct {
                 usec_t at, scheduled; /* at 0: none */
@@ -76,6 +77,35 @@ static void start_run(struct scheduler *s, usec_t scheduled, const char *routine
 
 static void arm(struct scheduler *s);
 
+/* When the next run is to be announced; 0: it is not. */
+static usec_t announce_at(const struct scheduler *s, struct occurrence *o) {
+        const struct schedule *sc = coach_schedule(s->coach);
+        unsigned minutes;
+
+        if (s->skip_next || !schedule_next(sc, s->last, NULL, o))
+                return 0;
+        minutes = sc->entries[o->entry].announce;
+        if (!minutes || s->announced == o->at)
+                return 0;
+        return o->at - MIN(o->at, minutes * 60 * USEC_PER_SEC);
+}
+
+/* "Morning feet begins in 2 minutes": once for each run, if nothing plays. */
+static void announce(struct scheduler *s, usec_t now) {
+        struct occurrence o;
+        struct conf_error err;
+        usec_t at = announce_at(s, &o);
+        int r;
+
+        if (!at || now < at || now >= o.at)
+                return;
+        s->announced = o.at;
+        r = coach_announce(s->coach, scheduler_routine_of(s, &o),
+                           (unsigned) ((o.at - now + 60 * USEC_PER_SEC - 1) / (60 * USEC_PER_SEC)), &err);
+        if (r < 0)
+                log_info("Not announcing the run at hand: %s", r == -ENOMEM ? "out of memory" : err.text);
+}
+
 void scheduler_evaluate(struct scheduler *s) {
         const struct schedule *sc = coach_schedule(s->coach);
         usec_t now = scheduler_now(s);
@@ -104,6 +134,7 @@ void scheduler_evaluate(struct scheduler *s) {
                 } else
                         start_run(s, o.at, routine);
         }
+        announce(s, now);
         arm(s);
 }
 
@@ -138,7 +169,10 @@ static void arm(struct scheduler *s) {
         struct occurrence first, second;
         bool have = schedule_next(sc, s->last, NULL, &first);
         usec_t wake = have ? first.at : 0, next = wake;
+        usec_t announcement = announce_at(s, &second);
 
+        if (announcement > scheduler_now(s))
+                wake = MIN(wake, announcement);
         if (have && s->skip_next)
                 next = schedule_next(sc, first.at, NULL, &second) ? second.at : 0;
         if (s->snoozed.at) {

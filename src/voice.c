@@ -16,6 +16,7 @@ static const struct {
         [PHRASE_COUNT] = { "count", { "n" } },
         [PHRASE_FINISH] = { "finish", { "minutes" } },
         [PHRASE_READY] = { "ready", {} },
+        [PHRASE_ANNOUNCE] = { "announce", { "title", "minutes" } },
 };
 
 void voice_free(struct voice *v) {

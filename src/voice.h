@@ -13,6 +13,7 @@ enum phrase {
         PHRASE_COUNT,   /* {n}: reps, holds and countdowns */
         PHRASE_FINISH,  /* {minutes} */
         PHRASE_READY,   /* before "3, 2, 1" when a paused routine resumes */
+        PHRASE_ANNOUNCE, /* {title}, {minutes}: a scheduled routine is coming */
         _PHRASE_MAX,
 };
 

@@ -180,7 +180,8 @@ static void test_generated_phrases_come_from_the_voice(void **state) {
         char *path = write_temp("language = \"xx\";\nespeak = { voice = \"de\"; };\nphrases = {\n"
                                 "set = \"Satz {n} von {total}.\"; switch = \"Wechsel.\"; rest = \"Pause.\";\n"
                                 "halfway = \"Halbzeit.\"; next = \"Gleich: {name}.\"; count = \"Nummer {n}\";\n"
-                                "finish = \"Geschafft nach {minutes} Minuten.\"; ready = \"Bereit.\";\n};\n", ".conf");
+                                "finish = \"Geschafft nach {minutes} Minuten.\"; ready = \"Bereit.\";\n"
+                                "announce = \"{title} in {minutes} Minuten.\";\n};\n", ".conf");
         struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
         struct voice *v = load_voice_or_die(path);
         struct plan *p = NULL;

@@ -105,6 +105,18 @@ check "snooze when nothing scheduled has started: NotRunning" \
 check "snooze 0 is a bad argument" expect_exit 64 "give the minutes" "$ctl" snooze 0
 bus_stop
 
+# --- an announcement before a run ------------------------------------------------------------
+settings '{ time = "07:00"; announce = 2; }'
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-16 06:57:58' +%s)"
+check "two minutes before the run, it says the routine is coming" \
+        eventually 6 prop_is Instruction 's "Short begins in 2 minutes. Get ready."'
+check "while that is said, nothing is playing" prop_is State 's "idle"'
+check "and the history has no entry for it" is "outcome of the last entry" "skipped" "$(history | jq -r '.entries[-1].outcome')"
+check "a start cuts the announcement short" "$ctl" start
+check "and plays" prop_is Routine 's "short"'
+"$ctl" stop
+bus_stop
+
 # --- a completed routine makes a streak -------------------------------------------------------
 settings ''
 bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-15 20:00' +%s)"
