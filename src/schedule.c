@@ -73,7 +73,9 @@ static int parse_entry(const config_setting_t *g, struct schedule_entry *e, stru
             (r = conf_get_number(g, "announce", false, 0, 120, &announce, err)) < 0 ||
             (r = conf_get_number(g, "catch_up", false, 0, 720, &catch_up, err)) < 0)
                 return r;
-        if (sscanf(time, "%2u:%2u%n", &h, &m, &n) != 2 || time[n] || h > 23 || m > 59)
+        size_t hl = strspn(time, "0123456789"); /* H:MM or HH:MM, nothing else */
+        if (hl < 1 || hl > 2 || time[hl] != ':' || strspn(time + hl + 1, "0123456789") != 2 || time[hl + 3] ||
+            sscanf(time, "%u:%u%n", &h, &m, &n) != 2 || h > 23 || m > 59)
                 return conf_fail(err, config_setting_get_member(g, "time"),
                                  "'time' is \"%s\": give a local time as HH:MM, such as \"07:00\"", time);
         e->hour = h;

@@ -164,6 +164,8 @@ static void test_bad_entries_name_their_line(void **state) {
         } bad[] = {
                 { "schedule = ( { time = \"7\"; } );", "t.conf:1: 'time' is \"7\": give a local time as HH:MM" },
                 { "schedule = ( { time = \"24:00\"; } );", "'time' is \"24:00\"" },
+                { "schedule = ( { time = \"9:3\"; } );", "'time' is \"9:3\"" },
+                { "schedule = ( { time = \"07:00pm\"; } );", "'time' is \"07:00pm\"" },
                 { "schedule = (\n { time = \"07:00\"; days = \"monday-friday\"; } );", "t.conf:2: 'days': give day names" },
                 { "schedule = ( { time = \"07:00\"; tme = 3; } );", "did you mean 'time'" },
                 { "schedule = ( { days = \"mon\"; } );", "'time'" },

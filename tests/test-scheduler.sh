@@ -115,6 +115,13 @@ check "and the history has no entry for it" is "outcome of the last entry" "skip
 check "a start cuts the announcement short" "$ctl" start
 check "and plays" prop_is Routine 's "short"'
 "$ctl" stop
+settings '{ time = "09:30"; }'
+check "a changed schedule, reloaded, re-arms at once" sh -c "'$ctl' reload"
+check "NextRun is 09:30" prop_is NextRun "t $(usec '2026-03-16 09:30')"
+settings '{ time = "9:3"; }'
+check "a broken schedule, reloaded: InvalidConfig with FILE:LINE" \
+        expect_exit 1 "InvalidConfig: $tmp/settings.conf:3: 'time' is \"9:3\"" "$ctl" reload
+check "and the schedule in use stays" prop_is NextRun "t $(usec '2026-03-16 09:30')"
 bus_stop
 
 # --- a completed routine makes a streak -------------------------------------------------------
