@@ -378,6 +378,13 @@ int coach_announce(struct coach *c, const char *name, unsigned minutes, struct c
         return 0;
 }
 
+bool coach_hush(struct coach *c) {
+        if (!c->workout || !c->workout->announcement)
+                return false;
+        on_reap(c->reap, c);
+        return true;
+}
+
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
         _cleanup_free_ struct workout *w = NULL;
         int r;

@@ -68,6 +68,8 @@ DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 /* name "" or NULL: the settings' routine. scheduled: the scheduled run it is, or 0. */
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
+/* Ends an announcement being said; false when none is. */
+bool coach_hush(struct coach *c);
 /* Says that the routine begins in minutes, unless a routine plays (-EBUSY). A Start cuts it. */
 int coach_announce(struct coach *c, const char *name, unsigned minutes, struct conf_error *err);
 /* Reads the files again; on any error keeps what it had. A workout plays on as planned. */

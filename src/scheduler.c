@@ -265,9 +265,25 @@ int scheduler_snooze(struct scheduler *s, unsigned minutes, struct conf_error *e
         int r;
 
         coach_status(s->coach, &st);
+        if (st.state == COACH_IDLE && st.cue && st.cue->kind == CUE_ANNOUNCE) {
+                /* While it is announced: the run comes later instead. */
+                struct occurrence o;
+                char *routine;
+                if (!schedule_next(coach_schedule(s->coach), s->last, NULL, &o) || !(routine = strdup(scheduler_routine_of(s, &o))))
+                        return -ENOMEM;
+                coach_hush(s->coach);
+                free(s->snoozed.routine);
+                s->snoozed.routine = routine;
+                s->snoozed.scheduled = o.at;
+                s->snoozed.at = scheduler_now(s) + minutes * 60 * USEC_PER_SEC;
+                s->last = o.at; /* it is dealt with: by the snoozed run */
+                log_info("Snoozed the coming run of %s for %u minutes.", routine, minutes);
+                arm(s);
+                return 0;
+        }
         if (st.state == COACH_IDLE || !st.scheduled || scheduler_now(s) - s->started > SNOOZE_WINDOW_USEC)
-                return conf_error_set(err, -ESRCH, "Nothing scheduled has just started: snooze works in the first "
-                                      "%u minutes of a routine the schedule started.",
+                return conf_error_set(err, -ESRCH, "Nothing scheduled is coming or has just started: snooze works "
+                                      "while a run is announced and in the first %u minutes of a routine the schedule started.",
                                       (unsigned) (SNOOZE_WINDOW_USEC / USEC_PER_SEC / 60));
         char *routine = strdup(st.routine->id);
         if (!routine)
