@@ -128,10 +128,14 @@ static int read_all(struct history *h) {
         whole = 0;
         for (char *line = buf, *nl; line < buf + size && (nl = memchr(line, '\n', (size_t) (buf + size - line)));
              line = nl + 1) {
-                json_tokener *tok = json_tokener_new();
+                json_tokener *tok;
                 json_object *o;
                 int r;
 
+                whole = nl + 1 - buf;
+                if (line + strspn(line, " \t\r") == nl)
+                        continue; /* a blank line is no record, and no harm */
+                tok = json_tokener_new();
                 if (!tok)
                         return -ENOMEM;
                 o = json_tokener_parse_ex(tok, line, (int) (nl - line));
@@ -142,7 +146,6 @@ static int read_all(struct history *h) {
                         return r;
                 if (r < 0)
                         h->dropped++;
-                whole = nl + 1 - buf;
         }
         /* A last line without its newline is a record torn by a crash: drop it, or the next
          * record would be glued to it. */
@@ -172,6 +175,7 @@ static int mkdir_parents(const char *dir) {
 
 int history_open(const char *dir, struct history **ret) {
         _cleanup_(history_closep) struct history *h = calloc(1, sizeof *h);
+        struct stat st;
         int r;
 
         if (!h)
@@ -185,6 +189,8 @@ int history_open(const char *dir, struct history **ret) {
         h->fd = open(h->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (h->fd < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", h->path);
+        if (fstat(h->fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return log_error_errno(EINVAL, "%s is not a regular file: move it away.", h->path);
         r = read_all(h);
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", h->path);
@@ -193,16 +199,23 @@ int history_open(const char *dir, struct history **ret) {
         return 0;
 }
 
-/* One record, one write(), then to the disk. */
+/* One record, one write(), then to the disk. A write the disk had no room for is taken
+ * back whole: half a record would swallow the next one. */
 static int append(struct history *h, json_object *o) {
         const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
         _cleanup_free_ char *line = NULL;
+        off_t end = lseek(h->fd, 0, SEEK_END);
+        ssize_t written;
         int r = 0, n;
 
         if (!s || (n = asprintf(&line, "%s\n", s)) < 0)
                 r = -ENOMEM;
-        else if (write(h->fd, line, (size_t) n) != n || fdatasync(h->fd) < 0)
-                r = log_error_errno(errno ?: EIO, "Failed to write to %s: %m", h->path);
+        else if ((written = write(h->fd, line, (size_t) n)) != n || fdatasync(h->fd) < 0) {
+                r = written < 0 || written == n ? -errno : -ENOSPC;
+                if (end >= 0)
+                        (void) ftruncate(h->fd, end);
+                log_error_errno(r, "Failed to record in %s (the routine goes on): %m", h->path);
+        }
         if (r >= 0)
                 r = apply(h, o);
         json_object_put(o);
@@ -230,7 +243,11 @@ int history_start(struct history *h, usec_t at, usec_t scheduled, const char *ro
 
 int history_end(struct history *h, usec_t started, usec_t at, enum outcome outcome, usec_t paused, usec_t heard,
                 unsigned skipped_steps) {
-        json_object *o = record("end", at);
+        json_object *o;
+
+        if (!find_started(h, started))
+                return -ENOENT; /* its start could not be recorded either */
+        o = record("end", at);
         if (!o)
                 return -ENOMEM;
         json_object_object_add(o, "started", json_object_new_uint64(started));
