@@ -49,7 +49,7 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                 scheduler_finished(d->scheduler);
                 bus_emit_finished(d);
                 if (d->stopping)
-                        sd_event_exit(d->event, 0);
+                        sd_event_exit(d->event, d->exit_status);
                 break;
         }
 }
@@ -61,21 +61,33 @@ static void on_schedule(struct scheduler *s, void *userdata) {
 static int on_give_up(sd_event_source *s, uint64_t usec, void *userdata) {
         struct daemon *d = userdata;
         log_warning("The routine did not stop within %u s; exiting anyway.", (unsigned) (GIVE_UP_USEC / USEC_PER_SEC));
-        return sd_event_exit(d->event, 0);
+        return sd_event_exit(d->event, d->exit_status);
 }
 
-/* SIGTERM, SIGINT: fade out, say what happened, go. */
-static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        struct daemon *d = userdata;
+/* Fade out, say what happened, go, with that exit status. */
+static int shut_down(struct daemon *d, int status) {
         struct conf_error err;
 
         if (d->stopping)
                 return 0;
         d->stopping = true;
+        d->exit_status = status;
         sd_notify(false, "STOPPING=1");
         if (coach_command(d->coach, PLAYER_STOP, &err) < 0) /* nothing plays: go now */
-                return sd_event_exit(d->event, 0);
+                return sd_event_exit(d->event, status);
         return sd_event_add_time_relative(d->event, &d->give_up, CLOCK_MONOTONIC, GIVE_UP_USEC, 0, on_give_up, d);
+}
+
+/* SIGTERM, SIGINT. */
+static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        return shut_down(userdata, 0);
+}
+
+/* The bus went away (dbus-daemon restarted, or killed): a daemon nobody can reach is no
+ * use, so it exits, failing, and systemd's Restart=on-failure starts it again. */
+static int on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        log_error("Lost the connection to the bus; exiting so that a new start finds the new bus.");
+        return shut_down(userdata, EXIT_UNAVAILABLE);
 }
 
 static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -151,6 +163,9 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
                 return EXIT_SOFTWARE;
         if (bus != BUS_NONE && bus_open(&d) < 0)
                 return EXIT_UNAVAILABLE;
+        if (d.bus && (r = sd_bus_match_signal(d.bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                              "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, &d)) < 0)
+                return log_error_errno(r, "Failed to watch the bus connection: %m"), EXIT_SOFTWARE;
         scheduler_evaluate(d.scheduler); /* what came due while it was not running, then the timer */
 
         notify_status(&d);
@@ -161,5 +176,5 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;
         log_info("Exiting.");
-        return 0;
+        return r;
 }

@@ -27,6 +27,7 @@ struct daemon {
                 bool running;
         } mpris;
         bool stopping;
+        int exit_status; /* once stopping */
         sd_event_source *give_up;
 };
 
