@@ -121,6 +121,25 @@ static int get_property(sd_bus *bus, const char *path, const char *interface, co
         }
 }
 
+/* D-Bus carries only UTF-8, and an error may quote a file full of anything: each byte that
+ * does not start a well-formed sequence becomes '?'. */
+static void make_utf8(char *s) {
+        for (unsigned char *p = (unsigned char *) s; *p;) {
+                size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+                         : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4 : 0;
+                size_t k = 1;
+
+                while (n > 0 && k < n && (p[k] & 0xc0) == 0x80)
+                        k++;
+                if (n == 0 || k < n || (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
+                    (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))) {
+                        *p++ = '?';
+                        continue;
+                }
+                p += n;
+        }
+}
+
 int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
         static const struct {
                 int errno_value;
@@ -133,8 +152,13 @@ int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
         };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (-r == names[i].errno_value)
-                        return sd_bus_error_set(error, names[i].name, err->text);
+                if (-r == names[i].errno_value) {
+                        char text[sizeof err->text];
+                        memcpy(text, err->text, sizeof text);
+                        text[sizeof text - 1] = 0;
+                        make_utf8(text);
+                        return sd_bus_error_set(error, names[i].name, text);
+                }
         return sd_bus_error_set_errno(error, r);
 }
 

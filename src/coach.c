@@ -296,8 +296,10 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
         struct setup *s = c->setup;
         int r;
 
-        if ((r = load_routine(s->settings, routine_name(c, name), &routine, err)) < 0 ||
-            (r = load_check_language(routine, s->voice, err)) < 0)
+        r = load_routine(s->settings, routine_name(c, name), &routine, err);
+        if (r < 0)
+                return r == -ENOENT || r == -ENOMEM ? r : -EINVAL; /* -EBADMSG: a syntax error */
+        if ((r = load_check_language(routine, s->voice, err)) < 0)
                 return r;
         r = plan_build(routine, s->settings->level, s->voice, clips_duration, s->clips, ret_plan);
         if (r == -ENOMEM)
@@ -435,7 +437,7 @@ int coach_reload(struct coach *c, struct conf_error *err) {
                 r = setup_speak(c, s);
         if (r < 0) {
                 setup_unref(s);
-                return r == -ENOENT ? -EINVAL : r; /* a voice file named that is not there */
+                return r == -ENOMEM ? r : -EINVAL; /* a syntax error, a voice file named that is not there */
         }
         bool cold = !c->setup || c->setup->clips != s->clips;
         setup_unref(c->setup);

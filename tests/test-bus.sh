@@ -13,6 +13,7 @@ mkdir "$tmp/routines"
 cp "$top_srcdir/tests/data/short.conf" "$top_srcdir/tests/data/short.de.conf" "$tmp/routines/"
 printf 'title = "Broken";\nexercises = (\n  { name = "Toe curls"; sets = "three"; blocks = ( { say = "Curl."; } ); }\n);\n' \
         >"$tmp/routines/broken.conf"
+printf 'title = "Garbled";\nexercises = ( { name = ' >"$tmp/routines/garbled.conf"
 cat >"$tmp/settings.conf" <<CONF
 routine = "short";
 routine_dir = "$tmp/routines";
@@ -86,6 +87,8 @@ check "an unknown routine: NoSuchRoutine, naming where it looked" \
         expect_exit 1 "org.tiptoed.Coach1.Error.NoSuchRoutine: no routine 'nosuch' in $tmp/routines" "$ctl" start nosuch
 check "a broken routine: InvalidConfig with FILE:LINE" \
         expect_exit 1 "org.tiptoed.Coach1.Error.InvalidConfig: $tmp/routines/broken.conf:3:" "$ctl" start broken
+check "a routine with a syntax error: InvalidConfig with FILE:LINE" \
+        expect_exit 1 "org.tiptoed.Coach1.Error.InvalidConfig: $tmp/routines/garbled.conf:[0-9]*: syntax error" "$ctl" start garbled
 check "a path for a routine: InvalidArgs naming the argument" \
         expect_exit 1 'org.freedesktop.DBus.Error.InvalidArgs: routine "../../etc/passwd"' "$ctl" start ../../etc/passwd
 check "Level medium: InvalidArgs" \
@@ -176,6 +179,10 @@ check "reload of a broken file: InvalidConfig with FILE:LINE" \
 check "the routine plays on through a bad reload" prop_is State 's "running"'
 check "SIGHUP with the broken file: the daemon stays, logs why" \
         sh -c "kill -HUP $daemon_pid && sleep 0.5 && kill -0 $daemon_pid && grep -q 'Reload failed, keeping the settings in use: .*settings.conf:3' '$tmp/daemon.log'"
+head -c 4096 /dev/urandom >"$tmp/settings.conf"
+check "a settings file replaced by garbage: reload says InvalidConfig with the file" \
+        expect_exit 1 "InvalidConfig: $tmp/settings.conf:[0-9]*:" "$ctl" reload
+check "and the routine plays on, the settings in use kept" sh -c "[ \"\$(busctl --user get-property org.tiptoed.Coach1 /org/tiptoed/Coach1 org.tiptoed.Coach1 State)\" = 's \"running\"' ]"
 cp "$tmp/good.conf" "$tmp/settings.conf"
 synthesized_before=$(grep -c "Synthesized the phrases" "$tmp/daemon.log")
 check "reload of the good file: exit 0" "$ctl" reload
