@@ -380,6 +380,10 @@ int coach_announce(struct coach *c, const char *name, unsigned minutes, struct c
         return 0;
 }
 
+bool coach_ending(const struct coach *c) {
+        return c->workout && !c->workout->announcement && (c->workout->stopping || c->workout->ended);
+}
+
 bool coach_hush(struct coach *c) {
         if (!c->workout || !c->workout->announcement)
                 return false;
@@ -417,13 +421,15 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err) {
         int r;
 
-        if (!c->workout || c->workout->ended || c->workout->announcement)
+        if (!c->workout || c->workout->ended || c->workout->stopping || c->workout->announcement)
                 return conf_error_set(err, -ESRCH, "Nothing is playing: start a routine first.");
         r = session_command(c->workout->session, command);
         if (r >= 0 && (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE))
                 c->workout->skipped_steps++;
-        if (r >= 0 && command == PLAYER_STOP)
+        if (r >= 0 && command == PLAYER_STOP) {
                 c->workout->stopping = true;
+                emit(c, COACH_CHANGED);
+        }
         if (r == -EAGAIN)
                 return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
         return r;
@@ -516,7 +522,7 @@ void coach_status(struct coach *c, struct coach_status *ret) {
         const struct cue *cue;
 
         *ret = (struct coach_status){ .exercise = "", .side = "" };
-        if (!w || w->ended)
+        if (!w || w->ended || w->stopping) /* told to stop: as good as stopped, and a start may follow */
                 return;
         session_status(w->session, &st);
         if (w->announcement) { /* idle still, but the announcement is what is said */

@@ -68,6 +68,8 @@ DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 /* name "" or NULL: the settings' routine. scheduled: the scheduled run it is, or 0. */
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
+/* A routine told to stop that has not yet been told of as finished (COACH_FINISHED comes). */
+bool coach_ending(const struct coach *c);
 /* Ends an announcement being said; false when none is. */
 bool coach_hush(struct coach *c);
 /* Says that the routine begins in minutes, unless a routine plays (-EBUSY). A Start cuts it. */

@@ -73,7 +73,7 @@ static int shut_down(struct daemon *d, int status) {
         d->stopping = true;
         d->exit_status = status;
         sd_notify(false, "STOPPING=1");
-        if (coach_command(d->coach, PLAYER_STOP, &err) < 0) /* nothing plays: go now */
+        if (coach_command(d->coach, PLAYER_STOP, &err) < 0 && !coach_ending(d->coach)) /* nothing plays: go now */
                 return sd_event_exit(d->event, status);
         return sd_event_add_time_relative(d->event, &d->give_up, CLOCK_MONOTONIC, GIVE_UP_USEC, 0, on_give_up, d);
 }
