@@ -458,13 +458,13 @@ static const sd_bus_vtable coach_vtable[] = {
 };
 
 void bus_publish_changes(struct daemon *d, const char *path, const char *interface, const char *const *names,
-                         property_text_fn text, char (*published)[512]) {
+                         property_text_fn text, const void *snapshot, char (*published)[512]) {
         const char *changed[32];
         size_t k = 0;
         char now[512];
 
         for (size_t i = 0; names[i] && i < ELEMENTSOF(changed) - 1; i++) {
-                text(d, names[i], now, sizeof now);
+                text(snapshot, names[i], now, sizeof now);
                 if (streq(now, published[i]))
                         continue;
                 strcpy(published[i], now);
@@ -478,23 +478,22 @@ void bus_publish_changes(struct daemon *d, const char *path, const char *interfa
         }
 }
 
-static void coach_text(struct daemon *d, const char *name, char *buf, size_t size) {
+static void coach_text(const void *snapshot, const char *name, char *buf, size_t size) {
         const struct property *p = property_by_name(name);
-        struct view v;
 
-        if (!p)
-                return;
-        view(d, &v);
-        property_text(p, &v, buf, size);
+        if (p)
+                property_text(p, snapshot, buf, size);
 }
 
 void bus_publish(struct daemon *d) {
         static const char *names[N_ANNOUNCED + 1];
+        struct view v;
 
         if (!names[0])
                 for (size_t i = 0; i < N_ANNOUNCED; i++)
                         names[i] = properties[i].name;
-        bus_publish_changes(d, BUS_PATH, BUS_INTERFACE, names, coach_text, d->published[0]);
+        view(d, &v);
+        bus_publish_changes(d, BUS_PATH, BUS_INTERFACE, names, coach_text, &v, d->published[0]);
 }
 
 void bus_emit_cue(struct daemon *d) {

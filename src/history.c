@@ -100,6 +100,8 @@ static int apply(struct history *h, json_object *o) {
                 e->paused = get_usec(o, "paused");
                 e->heard = get_usec(o, "heard");
                 e->skipped_steps = (unsigned) get_usec(o, "skipped_steps");
+                if (outcome == OUTCOME_COMPLETED)
+                        h->last_completed = MAX(h->last_completed, e->ended);
                 return 0;
         }
         return -EINVAL;
@@ -275,11 +277,7 @@ usec_t history_last_scheduled(const struct history *h) {
 }
 
 usec_t history_last_completed(const struct history *h) {
-        usec_t last = 0;
-        for (size_t i = 0; i < h->n_entries; i++)
-                if (h->entries[i].outcome == OUTCOME_COMPLETED)
-                        last = MAX(last, h->entries[i].ended);
-        return last;
+        return h->last_completed;
 }
 
 /* The local day of t, as a day count, in the zone in force. */

@@ -33,6 +33,7 @@ struct history {
         struct history_entry *entries; /* oldest first */
         size_t n_entries;
         unsigned dropped;              /* lines that could not be read */
+        usec_t last_completed;         /* kept as records come: properties read it often */
 };
 
 /* Opens (creating) dir/history.jsonl and reads it. */

@@ -17,10 +17,14 @@ static bool active(struct daemon *d) {
         return st.state != COACH_IDLE;
 }
 
+static const char *playback_status_of(const struct coach_status *st) {
+        return st->state == COACH_RUNNING ? "Playing" : st->state == COACH_PAUSED ? "Paused" : "Stopped";
+}
+
 static const char *playback_status(struct daemon *d) {
         struct coach_status st;
         coach_status(d->coach, &st);
-        return st.state == COACH_RUNNING ? "Playing" : st.state == COACH_PAUSED ? "Paused" : "Stopped";
+        return playback_status_of(&st);
 }
 
 /* Media keys mean "go on": Play starts the default routine when nothing plays. */
@@ -207,46 +211,51 @@ int mpris_register(struct daemon *d) {
         return 0;
 }
 
-static void mpris_text(struct daemon *d, const char *name, char *buf, size_t size) {
+struct snapshot {
         struct coach_status st;
+        double volume;
+};
+
+static void mpris_text(const void *snapshot, const char *name, char *buf, size_t size) {
+        const struct snapshot *s = snapshot;
         char id[64];
 
-        coach_status(d->coach, &st);
         if (streq(name, "PlaybackStatus"))
-                snprintf(buf, size, "%s", playback_status(d));
+                snprintf(buf, size, "%s", playback_status_of(&s->st));
         else if (streq(name, "Metadata")) {
-                track_id(&st, id, sizeof id);
-                snprintf(buf, size, "%s|%s|%s|%" PRIu64, id, st.exercise, st.routine ? st.routine->title : "",
-                         (uint64_t) st.duration);
+                track_id(&s->st, id, sizeof id);
+                snprintf(buf, size, "%s|%s|%s|%" PRIu64, id, s->st.exercise, s->st.routine ? s->st.routine->title : "",
+                         (uint64_t) s->st.duration);
         } else if (streq(name, "Volume"))
-                snprintf(buf, size, "%.6f", coach_volume(d->coach));
+                snprintf(buf, size, "%.6f", s->volume);
         else /* CanGoNext, CanGoPrevious, CanPause */
-                snprintf(buf, size, "%d", st.state != COACH_IDLE);
+                snprintf(buf, size, "%d", s->st.state != COACH_IDLE);
 }
 
 /* MPRIS clients extrapolate Position from PlaybackStatus; Seeked tells them when the routine
  * jumped (next, previous, an exercise skipped) or stood still for a "Ready. 3, 2, 1". */
-static void announce_jumps(struct daemon *d) {
-        struct coach_status st;
+static void announce_jumps(struct daemon *d, const struct coach_status *st) {
         usec_t now = now_monotonic(), expected;
         int r;
 
-        coach_status(d->coach, &st);
         expected = d->mpris.position + (d->mpris.running ? now - d->mpris.at : 0);
-        if (d->bus && st.state != COACH_IDLE && d->mpris.at > 0 &&
-            (st.position > expected + USEC_PER_SEC || st.position + USEC_PER_SEC < expected)) {
-                r = sd_bus_emit_signal(d->bus, MPRIS_PATH, MPRIS_PLAYER, "Seeked", "x", (int64_t) st.position);
+        if (d->bus && st->state != COACH_IDLE && d->mpris.at > 0 &&
+            (st->position > expected + USEC_PER_SEC || st->position + USEC_PER_SEC < expected)) {
+                r = sd_bus_emit_signal(d->bus, MPRIS_PATH, MPRIS_PLAYER, "Seeked", "x", (int64_t) st->position);
                 if (r < 0)
                         log_warning_errno(r, "Failed to send the Seeked signal: %m");
         }
-        d->mpris.position = st.position;
-        d->mpris.at = st.state == COACH_IDLE ? 0 : now;
-        d->mpris.running = st.state == COACH_RUNNING;
+        d->mpris.position = st->position;
+        d->mpris.at = st->state == COACH_IDLE ? 0 : now;
+        d->mpris.running = st->state == COACH_RUNNING;
 }
 
 void mpris_publish(struct daemon *d) {
         static const char *const names[] = { "PlaybackStatus", "Metadata", "Volume", "CanGoNext",
                                              "CanGoPrevious",  "CanPause", NULL };
-        bus_publish_changes(d, MPRIS_PATH, MPRIS_PLAYER, names, mpris_text, d->published[1]);
-        announce_jumps(d);
+        struct snapshot s = { .volume = coach_volume(d->coach) };
+
+        coach_status(d->coach, &s.st);
+        bus_publish_changes(d, MPRIS_PATH, MPRIS_PLAYER, names, mpris_text, &s, d->published[1]);
+        announce_jumps(d, &s.st);
 }

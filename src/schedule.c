@@ -16,21 +16,6 @@ void schedule_done(struct schedule *s) {
         *s = (struct schedule){};
 }
 
-int schedule_copy(const struct schedule *from, struct schedule *to) {
-        *to = (struct schedule){ .entries = calloc(from->n_entries ?: 1, sizeof *to->entries) };
-        if (!to->entries)
-                return -ENOMEM;
-        for (size_t i = 0; i < from->n_entries; i++) {
-                to->entries[i] = from->entries[i];
-                to->n_entries++;
-                if (from->entries[i].routine && !(to->entries[i].routine = strdup(from->entries[i].routine))) {
-                        schedule_done(to);
-                        return -ENOMEM;
-                }
-        }
-        return 0;
-}
-
 static int day_from_name(const char *s, size_t n) {
         for (int d = 0; d < 7; d++)
                 if (n == 3 && strncasecmp(s, day_names[d], 3) == 0)

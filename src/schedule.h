@@ -32,7 +32,6 @@ struct occurrence {
 /* Parses the settings' `schedule` list. */
 int schedule_parse(const config_setting_t *list, struct schedule *ret, struct conf_error *err);
 void schedule_done(struct schedule *s);
-int schedule_copy(const struct schedule *from, struct schedule *to);
 
 /* The first occurrence strictly after `after`; false when the schedule has none. */
 bool schedule_next(const struct schedule *s, usec_t after, const char *tz, struct occurrence *ret);

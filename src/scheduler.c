@@ -40,7 +40,7 @@ usec_t scheduler_now(const struct scheduler *s) {
         return (usec_t) ((int64_t) ts.tv_sec * (int64_t) USEC_PER_SEC + ts.tv_nsec / 1000 + s->offset);
 }
 
-const char *scheduler_routine_of(const struct scheduler *s, const struct occurrence *o) {
+static const char *scheduler_routine_of(const struct scheduler *s, const struct occurrence *o) {
         const struct schedule *sc = coach_schedule(s->coach);
         const char *r = o->entry < sc->n_entries ? sc->entries[o->entry].routine : NULL;
         return r ?: coach_default_routine(s->coach);
@@ -260,46 +260,42 @@ void scheduler_finished(struct scheduler *s) {
                 s->changed(s, s->userdata); /* Streak, LastCompleted */
 }
 
+/* The run of routine due at `scheduled` comes in minutes instead. */
+static int put_off(struct scheduler *s, const char *routine, usec_t scheduled, unsigned minutes) {
+        char *copy = strdup(routine);
+
+        if (!copy)
+                return -ENOMEM;
+        free(s->snoozed.routine);
+        s->snoozed.routine = copy;
+        s->snoozed.scheduled = scheduled;
+        s->snoozed.at = scheduler_now(s) + minutes * 60 * USEC_PER_SEC;
+        log_info("Snoozed %s for %u minutes.", routine, minutes);
+        arm(s);
+        return 0;
+}
+
 int scheduler_snooze(struct scheduler *s, unsigned minutes, struct conf_error *err) {
         struct coach_status st;
+        struct occurrence o;
         int r;
 
         coach_status(s->coach, &st);
-        if (st.state == COACH_IDLE && st.cue && st.cue->kind == CUE_ANNOUNCE) {
+        if (st.state == COACH_IDLE && st.cue && st.cue->kind == CUE_ANNOUNCE &&
+            schedule_next(coach_schedule(s->coach), s->last, NULL, &o)) {
                 /* While it is announced: the run comes later instead. */
-                struct occurrence o;
-                char *routine;
-                if (!schedule_next(coach_schedule(s->coach), s->last, NULL, &o) || !(routine = strdup(scheduler_routine_of(s, &o))))
-                        return -ENOMEM;
                 coach_hush(s->coach);
-                free(s->snoozed.routine);
-                s->snoozed.routine = routine;
-                s->snoozed.scheduled = o.at;
-                s->snoozed.at = scheduler_now(s) + minutes * 60 * USEC_PER_SEC;
                 s->last = o.at; /* it is dealt with: by the snoozed run */
-                log_info("Snoozed the coming run of %s for %u minutes.", routine, minutes);
-                arm(s);
-                return 0;
+                return put_off(s, scheduler_routine_of(s, &o), o.at, minutes);
         }
         if (st.state == COACH_IDLE || !st.scheduled || scheduler_now(s) - s->started > SNOOZE_WINDOW_USEC)
                 return conf_error_set(err, -ESRCH, "Nothing scheduled is coming or has just started: snooze works "
                                       "while a run is announced and in the first %u minutes of a routine the schedule started.",
                                       (unsigned) (SNOOZE_WINDOW_USEC / USEC_PER_SEC / 60));
-        char *routine = strdup(st.routine->id);
-        if (!routine)
-                return -ENOMEM;
         r = coach_command(s->coach, PLAYER_STOP, err);
-        if (r < 0) {
-                free(routine);
+        if (r < 0)
                 return r;
-        }
-        free(s->snoozed.routine);
-        s->snoozed.routine = routine;
-        s->snoozed.scheduled = st.scheduled;
-        s->snoozed.at = scheduler_now(s) + minutes * 60 * USEC_PER_SEC;
-        log_info("Snoozed %s for %u minutes.", st.routine->id, minutes);
-        arm(s);
-        return 0;
+        return put_off(s, st.routine->id, st.scheduled, minutes); /* the routine lives until it is reaped */
 }
 
 int scheduler_skip_next(struct scheduler *s, bool skip, struct conf_error *err) {

@@ -39,6 +39,5 @@ struct upcoming {
         bool skipped;
 };
 size_t scheduler_upcoming(const struct scheduler *s, struct upcoming *ret, size_t n);
-const char *scheduler_routine_of(const struct scheduler *s, const struct occurrence *o);
 const struct history *scheduler_history(const struct scheduler *s);
 unsigned scheduler_streak(struct scheduler *s);
