@@ -57,7 +57,7 @@ int main(int argc, char *argv[]) {
         const struct plan *plan = planned.plan;
         const struct track *track = planned.track;
 
-        if (portaudio_initialize() != paNoError || (params.device = Pa_GetDefaultOutputDevice()) == paNoDevice)
+        if (portaudio_initialize(NULL) != paNoError || (params.device = Pa_GetDefaultOutputDevice()) == paNoDevice)
                 return fprintf(stderr, "wallclock: no output device\n"), 69;
         params.suggestedLatency = 0.05; /* as tiptoed opens it */
         /* tiptoed's 5 ms periods: the clip starts at the next one */

@@ -50,6 +50,9 @@ void output_stop(struct output *o);
 void output_free(struct output *o);
 DEFINE_POINTER_CLEANUP(struct output, output_free)
 
-/* The PortAudio side: the devices it sees; opening one. */
+/* The PortAudio side: Pa_Initialize() without the hundred lines ALSA and JACK print when
+ * there is no card or server, and without probing devices nobody asked for (TARGET is the
+ * device asked for, or NULL); the devices it sees; opening one. */
+int portaudio_initialize(const char *target);
 int portaudio_list_devices(FILE *f);
 int portaudio_open(const struct output_spec *spec, unsigned rate, struct output **ret);

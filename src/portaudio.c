@@ -51,9 +51,7 @@ static void skip_encoder(const char *target) {
                 snd_config_delete(n);
 }
 
-/* Pa_Initialize() without the hundred lines ALSA and JACK print when there is no card or
- * server. */
-static int portaudio_initialize(const char *target) {
+int portaudio_initialize(const char *target) {
         snd_lib_error_set_handler(alsa_quiet);
         skip_encoder(target);
         if (jack_set_error_function)
