@@ -121,10 +121,13 @@ static int setup_speak(struct coach *c, struct setup *s) {
 }
 
 /* Synthesizes every phrase of every routine there is now, before anyone asks: then Start,
- * GetPlan and ListRoutines answer in a millisecond, not in the 0.2 s a cold cache takes.
+ * GetPlan and ListRoutines answer in a millisecond, not in the 0.2 s a cold cache takes;
+ * and gets the sound output ready, as far as it can be without a stream.
  * The default routine comes first, in the order it is spoken: eSpeak NG's output depends a
  * little on what it said before, and so it sounds sample for sample as tiptoed --once
  * would say it (bench/bus compares the two). */
+static struct output_spec output_of(const struct coach *c);
+
 static void warm(struct coach *c) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;
@@ -137,6 +140,8 @@ static void warm(struct coach *c) {
         if (coach_routines(c, &list, &n) >= 0)
                 log_debug("Synthesized the phrases of %zu routines in %.0f ms.", n, (now_monotonic() - t0) / 1e3);
         routine_summaries_free(list, n);
+        struct output_spec spec = output_of(c);
+        output_prepare(&spec); /* and the first Start opens its device as fast as the next */
 }
 
 static void workout_free(struct workout *w) {
@@ -326,11 +331,15 @@ static int make_way(struct coach *c, struct conf_error *err) {
         return 0;
 }
 
+static struct output_spec output_of(const struct coach *c) {
+        return c->options.output_set ? c->options.output
+                                     : (struct output_spec){ OUTPUT_PORTAUDIO, c->setup->settings->audio_device };
+}
+
 /* Plays w's plan; on success the coach owns w. */
 static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
         struct setup *s = c->setup;
-        struct output_spec spec = c->options.output_set ? c->options.output
-                                                        : (struct output_spec){ OUTPUT_PORTAUDIO, s->settings->audio_device };
+        struct output_spec spec = output_of(c);
         int r;
 
         c->workout = w; /* the session's first notifications look here */

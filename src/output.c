@@ -127,6 +127,11 @@ int output_open(const struct output_spec *spec, unsigned rate, struct output **r
         return spec->kind == OUTPUT_PORTAUDIO ? portaudio_open(spec, rate, ret) : paced_open(spec, rate, ret);
 }
 
+void output_prepare(const struct output_spec *spec) {
+        if (spec->kind == OUTPUT_PORTAUDIO)
+                portaudio_prepare(spec->target);
+}
+
 int output_start(struct output *o, struct feed *f) {
         o->feed = f;
         f->detached = false;

@@ -40,6 +40,9 @@ int output_spec_parse(const char *s, struct output_spec *ret);
 /* Opens an output at rate, or at the nearest rate the device takes: see o->rate. Says in
  * one sentence what is wrong when it cannot (-ENODEV: no such device, none at all). */
 int output_open(const struct output_spec *spec, unsigned rate, struct output **ret);
+/* Whatever can be done before a stream is opened, done now: a daemon's first start is then
+ * as quick as its next. Nothing, for most outputs. */
+void output_prepare(const struct output_spec *spec);
 /* From now on the output's thread renders the feed. */
 int output_start(struct output *o, struct feed *f);
 /* Control thread, every so often: 0, or -EIO when the device stopped taking samples (it
@@ -55,4 +58,5 @@ DEFINE_POINTER_CLEANUP(struct output, output_free)
  * device asked for, or NULL); the devices it sees; opening one. */
 int portaudio_initialize(const char *target);
 int portaudio_list_devices(FILE *f);
+void portaudio_prepare(const char *target);
 int portaudio_open(const struct output_spec *spec, unsigned rate, struct output **ret);

@@ -43,8 +43,6 @@ struct player_mark {
 
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
 #define PLAYER_FADE_MSEC 10
-#define PLAYER_OPENING_MSEC 500 /* of quiet first: amplifiers waking up and sound servers
-                                  * starting a stream swallow the start of what comes first */
 #define PLAYER_RESTART_USEC (3 * USEC_PER_SEC) /* "previous" within this restarts the step before */
 
 struct player {
@@ -59,7 +57,6 @@ struct player {
         const struct track *interlude; /* sounds while the routine stands still */
         uint64_t interlude_pos;
         size_t interlude_hint;
-        struct track opening;    /* the interlude before the first word: quiet */
         struct track repeat;     /* the interlude "repeat" plays: one clip */
         struct placed_clip repeat_clip;
 

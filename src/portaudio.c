@@ -16,7 +16,7 @@ extern void jack_set_info_function(void (*)(const char *)) __attribute__((weak))
 struct pa_output {
         struct output output;
         PaStream *stream;
-        bool initialized, started;
+        bool started, broken; /* broken: PortAudio is started afresh for the next stream */
         usec_t guard;       /* how far ahead of real time a device may ask before it is held back */
         usec_t t0;          /* the first callback; only the callback touches t0 and frames */
         uint64_t frames;
@@ -61,13 +61,60 @@ int portaudio_initialize(const char *target) {
         return Pa_Initialize();
 }
 
+/* PortAudio stays up from one stream to the next: starting it probes every device, 35 ms
+ * of the time from "start" to the first word (bench/compare). It starts afresh for another
+ * device, or when a device would not open or failed (a sound server restarted, a speaker
+ * plugged in), and it does not stay up beside a JACK server, whose client it would remain,
+ * woken every period. */
+static struct {
+        bool up;
+        char *target;
+} kept;
+
+static void pa_release(void) {
+        if (kept.up)
+                Pa_Terminate();
+        free(kept.target);
+        kept.up = false;
+        kept.target = NULL;
+}
+
+static bool pa_kept(const char *target) {
+        return kept.up && streq_ptr(kept.target, target);
+}
+
+static PaError pa_acquire(const char *target) {
+        PaError e;
+
+        if (pa_kept(target))
+                return paNoError;
+        pa_release();
+        usec_t t0 = now_monotonic();
+        e = portaudio_initialize(target);
+        if (e != paNoError)
+                return e;
+        log_debug("Started PortAudio in %.1f ms.", (now_monotonic() - t0) / 1e3);
+        kept.up = true;
+        kept.target = target ? strdup(target) : NULL;
+        if (target && !kept.target) {
+                pa_release();
+                return paInsufficientMemory;
+        }
+        return paNoError;
+}
+
+void portaudio_prepare(const char *target) {
+        if (pa_acquire(target) == paNoError && Pa_HostApiTypeIdToHostApiIndex(paJACK) >= 0)
+                pa_release();
+}
+
 static bool is_output(PaDeviceIndex i) {
         const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
         return d && d->maxOutputChannels > 0;
 }
 
 int portaudio_list_devices(FILE *f) {
-        PaError e = portaudio_initialize(NULL);
+        PaError e = pa_acquire(NULL);
         PaDeviceIndex def;
         int n = 0;
 
@@ -82,7 +129,7 @@ int portaudio_list_devices(FILE *f) {
                         Pa_GetHostApiInfo(d->hostApi)->name, d->maxOutputChannels, d->defaultSampleRate);
                 n++;
         }
-        Pa_Terminate();
+        pa_release();
         return n;
 }
 
@@ -152,8 +199,10 @@ static int pa_start(struct output *o) {
         p->last_renders = atomic_load(&o->feed->renders);
         p->last_progress = now_monotonic();
         e = Pa_StartStream(p->stream);
-        if (e != paNoError)
+        if (e != paNoError) {
+                p->broken = true;
                 return log_error_errno(EIO, "Failed to start playing on %s: %s", o->description, Pa_GetErrorText(e));
+        }
         p->started = true;
         return 0;
 }
@@ -172,12 +221,12 @@ static int pa_check(struct output *o, usec_t now) {
                 p->underflows_told = underflows;
         }
         if (Pa_IsStreamActive(p->stream) != 1)
-                return -EIO;
+                return p->broken = true, -EIO;
         if (renders != p->last_renders) {
                 p->last_renders = renders;
                 p->last_progress = now;
         } else if (now - p->last_progress > STALLED_USEC + o->latency)
-                return -EIO;
+                return p->broken = true, -EIO;
         return 0;
 }
 
@@ -193,8 +242,8 @@ static void pa_free(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
         if (p->stream)
                 Pa_CloseStream(p->stream);
-        if (p->initialized)
-                Pa_Terminate();
+        if (p->broken || Pa_HostApiTypeIdToHostApiIndex(paJACK) >= 0)
+                pa_release();
 }
 
 static const struct output_ops pa_ops = {
@@ -204,26 +253,59 @@ static const struct output_ops pa_ops = {
         .free = pa_free,
 };
 
+/* The device asked for, opened at rate or at its own: 0, -ENODEV (no such device) or -EIO
+ * (it would not open: *error says why). */
+static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **ret_info, PaError *error) {
+        PaStreamParameters params = { .channelCount = 1, .sampleFormat = paInt16 };
+        const PaDeviceInfo *info;
+
+        params.device = find_device(p->output.spec.target);
+        if (params.device == paNoDevice)
+                return -ENODEV;
+        *ret_info = info = Pa_GetDeviceInfo(params.device);
+        params.suggestedLatency = MAX(info->defaultLowOutputLatency, 0.05);
+        if (Pa_IsFormatSupported(NULL, &params, rate) != paFormatIsSupported)
+                rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
+        p->output.rate = rate;
+
+        /* Short periods in a buffer as long as the latency: a pause is taken up within 5 ms,
+         * while the device still holds 50 ms against underruns. */
+        *error = Pa_OpenStream(&p->stream, NULL, &params, rate, rate * PERIOD_MSEC / 1000, paNoFlag, callback, p);
+        if (*error != paNoError) {
+                p->stream = NULL;
+                return -EIO;
+        }
+        return 0;
+}
+
 int portaudio_open(const struct output_spec *spec, unsigned rate, struct output **ret) {
         _cleanup_(output_freep) struct output *o = NULL;
         struct pa_output *p = calloc(1, sizeof *p);
-        PaStreamParameters params = { .channelCount = 1, .sampleFormat = paInt16 };
-        const PaDeviceInfo *info;
+        const PaDeviceInfo *info = NULL;
+        bool kept_up = pa_kept(spec->target);
         PaError e;
         char names[512];
+        int r;
 
         if (!p)
                 return -ENOMEM;
         *p = (struct pa_output){ .output = { .ops = &pa_ops, .spec = *spec } };
         o = &p->output;
 
-        e = portaudio_initialize(spec->target);
+        e = pa_acquire(spec->target);
         if (e != paNoError)
                 return log_error_errno(EIO, "Failed to start PortAudio: %s", Pa_GetErrorText(e));
-        p->initialized = true;
-
-        params.device = find_device(spec->target);
-        if (params.device == paNoDevice) {
+        r = open_stream(p, rate, &info, &e);
+        if (r < 0 && kept_up) { /* the devices may have changed since PortAudio looked */
+                pa_release();
+                e = pa_acquire(spec->target);
+                if (e != paNoError)
+                        return log_error_errno(EIO, "Failed to start PortAudio: %s", Pa_GetErrorText(e));
+                r = open_stream(p, rate, &info, &e);
+        }
+        if (r < 0)
+                p->broken = true;
+        if (r == -ENODEV) {
                 if (spec->quiet)
                         return -ENODEV;
                 list_names(names, sizeof names);
@@ -234,27 +316,14 @@ int portaudio_open(const struct output_spec *spec, unsigned rate, struct output 
                 return log_error_errno(ENODEV, "No output device matches \"%s\"; PortAudio sees %s. "
                                        "Name one of them (tiptoed --list-devices).", spec->target, names);
         }
-        info = Pa_GetDeviceInfo(params.device);
-        params.suggestedLatency = MAX(info->defaultLowOutputLatency, 0.05);
-        if (Pa_IsFormatSupported(NULL, &params, rate) != paFormatIsSupported)
-                rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
-        o->rate = rate;
-
-        /* Short periods in a buffer as long as the latency: a pause is taken up within 5 ms,
-         * while the device still holds 50 ms against underruns. */
-        e = Pa_OpenStream(&p->stream, NULL, &params, rate, rate * PERIOD_MSEC / 1000, paNoFlag, callback, p);
-        if (e != paNoError) {
-                p->stream = NULL;
-                if (spec->quiet)
-                        return -EIO;
-                return log_error_errno(EIO, "Failed to open sound device \"%s\" at %u Hz: %s. "
+        if (r < 0)
+                return spec->quiet ? -EIO : log_error_errno(EIO, "Failed to open sound device \"%s\" at %u Hz: %s. "
                                        "Pick another one with --output portaudio:NAME (tiptoed --list-devices).",
-                                       info->name, rate, Pa_GetErrorText(e));
-        }
+                                       info->name, o->rate, Pa_GetErrorText(e));
         o->latency = usec_from_seconds(Pa_GetStreamInfo(p->stream)->outputLatency);
         p->guard = MAX(USEC_PER_SEC / 2, 2 * o->latency);
         if (asprintf(&o->description, "sound device \"%s\" (%s) at %u Hz, latency %.1f ms", info->name,
-                     Pa_GetHostApiInfo(info->hostApi)->name, rate, o->latency / 1000.0) < 0) {
+                     Pa_GetHostApiInfo(info->hostApi)->name, o->rate, o->latency / 1000.0) < 0) {
                 o->description = NULL;
                 return -ENOMEM;
         }
