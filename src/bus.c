@@ -525,13 +525,9 @@ static const char *bus_description(enum bus_kind k) {
         return k == BUS_SYSTEM ? "system bus" : "user bus";
 }
 
-int bus_open(struct daemon *d) {
+int bus_serve(struct daemon *d) {
         int r;
 
-        r = d->bus_kind == BUS_SYSTEM ? sd_bus_open_system(&d->bus) : sd_bus_open_user(&d->bus);
-        if (r < 0)
-                return log_error_errno(r, "Failed to connect to the %s: %m. Is D-Bus running? "
-                                       "(--no-bus runs without one.)", bus_description(d->bus_kind));
         r = sd_bus_add_object_vtable(d->bus, &d->slots[0], BUS_PATH, BUS_INTERFACE, coach_vtable, d);
         if (r < 0)
                 return log_error_errno(r, "Failed to put %s on the bus: %m", BUS_PATH);
@@ -544,6 +540,19 @@ int bus_open(struct daemon *d) {
 
         bus_publish(d); /* what is published now is what the first change is compared with */
         mpris_publish(d);
+        return 0;
+}
+
+int bus_open(struct daemon *d) {
+        int r;
+
+        r = d->bus_kind == BUS_SYSTEM ? sd_bus_open_system(&d->bus) : sd_bus_open_user(&d->bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the %s: %m. Is D-Bus running? "
+                                       "(--no-bus runs without one.)", bus_description(d->bus_kind));
+        r = bus_serve(d);
+        if (r < 0)
+                return r;
         r = sd_bus_request_name(d->bus, BUS_NAME, 0);
         if (r == -EEXIST)
                 return log_error_errno(r, "Another tiptoed already runs on the %s (it holds %s): "

@@ -11,6 +11,8 @@
 
 /* Connects, puts the objects on the bus and takes the names. */
 int bus_open(struct daemon *d);
+/* Puts the objects on d->bus, connected already, and attaches it to the loop. */
+int bus_serve(struct daemon *d);
 /* PropertiesChanged for what changed since the last call. */
 void bus_publish(struct daemon *d);
 void bus_emit_cue(struct daemon *d);

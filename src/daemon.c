@@ -103,7 +103,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
-static void daemon_done(struct daemon *d) {
+void daemon_done(struct daemon *d) {
         if (d->bus) {
                 sd_bus_release_name(d->bus, MPRIS_NAME);
                 sd_bus_release_name(d->bus, BUS_NAME);
@@ -119,10 +119,51 @@ static void daemon_done(struct daemon *d) {
         sd_event_unref(d->event);
 }
 
-int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_start) {
-        _cleanup_(daemon_done) struct daemon d = { .bus_kind = bus };
+int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_start) {
         _cleanup_free_ char *state = NULL;
         struct conf_error err;
+        int r;
+
+        r = sd_event_default(&d->event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
+        if ((r = sd_event_add_signal(d->event, NULL, SIGTERM, on_terminate, d)) < 0 ||
+            (r = sd_event_add_signal(d->event, NULL, SIGINT, on_terminate, d)) < 0 ||
+            (r = sd_event_add_signal(d->event, NULL, SIGHUP, on_reload, d)) < 0)
+                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
+        r = sd_event_set_watchdog(d->event, true); /* only when the unit has WatchdogSec= */
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the watchdog: %m"), EXIT_SOFTWARE;
+
+        r = coach_new(d->event, o, on_coach, d, &d->coach, &err);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_SOFTWARE;
+        if (r < 0) {
+                fprintf(stderr, "%s\n", err.text);
+                return EXIT_CONFIG;
+        }
+        r = history_dir(d->bus_kind == BUS_SYSTEM, &state);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME."),
+                       EXIT_CANTCREAT;
+        r = history_open(state, &d->history);
+        if (r < 0)
+                return EXIT_CANTCREAT;
+        r = scheduler_new(d->event, d->coach, d->history, clock_start, on_schedule, d, &d->scheduler);
+        if (r < 0)
+                return EXIT_SOFTWARE;
+        if (d->bus_kind != BUS_NONE && bus_open(d) < 0)
+                return EXIT_UNAVAILABLE;
+        if (d->bus && (r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                               "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, d)) < 0)
+                return log_error_errno(r, "Failed to watch the bus connection: %m"), EXIT_SOFTWARE;
+        scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
+        notify_status(d);
+        return 0;
+}
+
+int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_start) {
+        _cleanup_(daemon_done) struct daemon d = { .bus_kind = bus };
         sigset_t set;
         int r;
 
@@ -133,42 +174,9 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
         sigaddset(&set, SIGHUP);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-        r = sd_event_default(&d.event);
-        if (r < 0)
-                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
-        if ((r = sd_event_add_signal(d.event, NULL, SIGTERM, on_terminate, &d)) < 0 ||
-            (r = sd_event_add_signal(d.event, NULL, SIGINT, on_terminate, &d)) < 0 ||
-            (r = sd_event_add_signal(d.event, NULL, SIGHUP, on_reload, &d)) < 0)
-                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
-        r = sd_event_set_watchdog(d.event, true); /* only when the unit has WatchdogSec= */
-        if (r < 0)
-                return log_error_errno(r, "Failed to set up the watchdog: %m"), EXIT_SOFTWARE;
-
-        r = coach_new(d.event, o, on_coach, &d, &d.coach, &err);
-        if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        if (r < 0) {
-                fprintf(stderr, "%s\n", err.text);
-                return EXIT_CONFIG;
-        }
-        r = history_dir(bus == BUS_SYSTEM, &state);
-        if (r < 0)
-                return log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME."),
-                       EXIT_CANTCREAT;
-        r = history_open(state, &d.history);
-        if (r < 0)
-                return EXIT_CANTCREAT;
-        r = scheduler_new(d.event, d.coach, d.history, clock_start, on_schedule, &d, &d.scheduler);
-        if (r < 0)
-                return EXIT_SOFTWARE;
-        if (bus != BUS_NONE && bus_open(&d) < 0)
-                return EXIT_UNAVAILABLE;
-        if (d.bus && (r = sd_bus_match_signal(d.bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
-                                              "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, &d)) < 0)
-                return log_error_errno(r, "Failed to watch the bus connection: %m"), EXIT_SOFTWARE;
-        scheduler_evaluate(d.scheduler); /* what came due while it was not running, then the timer */
-
-        notify_status(&d);
+        r = daemon_setup(&d, o, clock_start);
+        if (r != 0)
+                return r;
         sd_notify(false, "READY=1");
         log_info("Ready%s%s.", bus == BUS_NONE ? "" : ", on the ",
                  bus == BUS_NONE ? "" : bus == BUS_SYSTEM ? "system bus" : "user bus");

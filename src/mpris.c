@@ -6,9 +6,6 @@
 #include "log.h"
 #include "mpris.h"
 
-#define MPRIS_PATH "/org/mpris/MediaPlayer2"
-#define MPRIS_ROOT "org.mpris.MediaPlayer2"
-#define MPRIS_PLAYER "org.mpris.MediaPlayer2.Player"
 #define NO_TRACK "/org/mpris/MediaPlayer2/TrackList/NoTrack"
 
 static bool active(struct daemon *d) {

@@ -6,6 +6,9 @@
 #include "daemon.h"
 
 #define MPRIS_NAME "org.mpris.MediaPlayer2.tiptoed"
+#define MPRIS_PATH "/org/mpris/MediaPlayer2"
+#define MPRIS_ROOT "org.mpris.MediaPlayer2"
+#define MPRIS_PLAYER "org.mpris.MediaPlayer2.Player"
 
 int mpris_register(struct daemon *d);
 void mpris_publish(struct daemon *d);

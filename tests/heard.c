@@ -1,7 +1,7 @@
 /* heard: finds a routine's cues in a recording of what a listener heard, and says how far
  * each gap between consecutive cues is from the plan.
  *
- *   heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]...
+ *   heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]...
  *         RECORDING.wav ROUTINE VOICE
  *
  * It plans the routine as tiptoed does (same eSpeak NG clips) and looks for each cue's
@@ -11,7 +11,9 @@
  * them wherever it is (a recording made after a device came back starts mid-routine).
  * Prints one line per cue and a summary; exits 1 when a cue is missing, comes out of
  * order, or a gap is off by more than the tolerance. --quiet-after says where the first
- * stretch of 200 ms of quiet at or after an instant begins (bench/timing's pauses). */
+ * stretch of 200 ms of quiet at or after an instant begins (bench/timing's pauses). With
+ * --onsets, each cue is looked for wherever it is next heard, however late, and its onset is
+ * compared with the plan's (bench/compare, for players that drift by seconds). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -67,12 +69,10 @@ static bool loud(int16_t s) {
         return abs(s) >= CLIP_SILENCE_THRESHOLD;
 }
 
-/* Cue i and cue i + 1 both, at the plan's distance apart, from sample from on: where a
- * routine goes on after a break, past whatever was said in between ("Ready. 3, 2, 1"). */
-static ssize_t resync(const struct recording *r, const struct plan *p, const struct track *t, size_t i, size_t from) {
-        size_t near = r->rate * NEAR_MSEC / 1000;
-
-        size_t quiet = 0, onset_quiet = r->rate / 50; /* 20 ms */
+/* Where clip c is first heard from sample from on, looked for only where a sound begins
+ * after quiet; -1 if nowhere. */
+static ssize_t find_onward(const struct recording *r, const struct clip *c, size_t from) {
+        size_t near = r->rate * NEAR_MSEC / 1000, quiet = 0, onset_quiet = r->rate / 50; /* 20 ms */
 
         for (size_t at = from; at < r->n; at++) {
                 if (!loud(r->pcm[at])) {
@@ -82,17 +82,90 @@ static ssize_t resync(const struct recording *r, const struct plan *p, const str
                 bool onset = quiet >= onset_quiet || at == from;
                 quiet = 0;
                 if (!onset)
-                        continue; /* only where a sound begins after quiet */
-                ssize_t here = find_clip(r, t->clips[i].clip, at > near ? at - near : 0, at + near);
-                if (here < 0)
                         continue;
-                if (i + 1 == p->n_cues)
+                ssize_t here = find_clip(r, c, at > near ? at - near : 0, at + near);
+                if (here >= 0)
+                        return here;
+        }
+        return -1;
+}
+
+/* Cue i and cue i + 1 both, at the plan's distance apart, from sample from on: where a
+ * routine goes on after a break, past whatever was said in between ("Ready. 3, 2, 1"). */
+static ssize_t resync(const struct recording *r, const struct plan *p, const struct track *t, size_t i, size_t from) {
+        size_t near = r->rate * NEAR_MSEC / 1000;
+
+        for (;;) {
+                ssize_t here = find_onward(r, t->clips[i].clip, from);
+                if (here < 0 || i + 1 == p->n_cues)
                         return here;
                 size_t next = here + (t->clips[i + 1].start - t->clips[i].start);
                 if (find_clip(r, t->clips[i + 1].clip, next > near ? next - near : 0, next + near) >= 0)
                         return here;
+                from = here + near + 1;
         }
-        return -1;
+}
+
+static int cmp_double(const void *a, const void *b);
+
+/* The first sample of sound at or after from that follows at least quiet_ms of quiet, or
+ * that begins the recording; r->n if there is none. */
+static size_t next_onset(const struct recording *r, size_t from, unsigned quiet_ms) {
+        size_t quiet = 0, need = (size_t) r->rate * quiet_ms / 1000;
+
+        for (size_t at = from; at < r->n; at++) {
+                if (!loud(r->pcm[at]))
+                        quiet++;
+                else if (quiet >= need || at == 0)
+                        return at;
+                else
+                        quiet = 0;
+        }
+        return r->n;
+}
+
+static size_t leading_quiet(const struct clip *c) {
+        size_t i = 0;
+        while (i < c->n_samples && !loud(c->samples[i]))
+                i++;
+        return i;
+}
+
+/* --onsets: how far each cue's onset is from the plan's, counted from the first cue's, for
+ * players that drift by seconds, whose cues cannot be looked for near where they belong.
+ * Every cue is a stretch of sound as long as its clip, the next begins after quiet, and
+ * nothing else is heard: each onset in turn is the next cue's. */
+static int onsets(const struct recording *r, const struct plan *p, const struct track *t) {
+        double *errors = calloc(p->n_cues, sizeof *errors), last = 0, t0 = 0;
+        size_t at = 0, n = 0, near = r->rate * NEAR_MSEC / 1000;
+
+        if (!errors)
+                return 2;
+        for (size_t i = 0; i < p->n_cues; i++) {
+                const struct clip *c = t->clips[i].clip;
+
+                at = next_onset(r, at, 50);
+                if (at >= r->n)
+                        break;
+                double heard = (double) (at - leading_quiet(c)) / r->rate;
+                if (i == 0)
+                        t0 = heard;
+                last = (heard - t0 - p->cues[i].start / 1e6) * 1000;
+                errors[n++] = fabs(last);
+                printf("cue %zu %-11s %9.3f  heard at %9.4f  onset error %+10.3f ms  %s\n", i,
+                       cue_kind_to_string(p->cues[i].kind), p->cues[i].start / 1e6, heard, last, p->cues[i].text);
+                at += MAX(c->n_samples - leading_quiet(c), near) - near;
+        }
+        if (n < p->n_cues)
+                printf("# only %zu of %zu cues were heard\n", n, p->n_cues);
+        else if ((at = next_onset(r, at, 50)) < r->n)
+                printf("# sound after the last cue, at %.4f s: the cues are not what was heard\n", (double) at / r->rate);
+        qsort(errors, n, sizeof *errors, cmp_double);
+        printf("# onsets: %zu of %zu cues; onset error |median| %.3f ms, p99 %.3f ms, max %.3f ms; drift %.3f s\n",
+               n, p->n_cues, n ? errors[n / 2] : 0, n ? errors[MIN(n - 1, (size_t) ceil(n * 0.99) - 1)] : 0,
+               n ? errors[n - 1] : 0, last / 1000);
+        free(errors);
+        return n == p->n_cues && at >= r->n ? 0 : 1;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -106,17 +179,21 @@ int main(int argc, char *argv[]) {
                 { "level", required_argument, NULL, 'l' },
                 { "cues", required_argument, NULL, 'c' },
                 { "quiet-after", required_argument, NULL, 'q' },
+                { "onsets", no_argument, NULL, 'o' },
                 {}
         };
         double tolerance = 2.0;
         int level = LEVEL_NORMAL, c;
+        bool by_onsets = false;
         size_t first = 0, last = SIZE_MAX, n_quiet = 0;
         double quiet_after[64];
         struct recording rec = {};
         struct planned planned;
 
         while ((c = getopt_long(argc, argv, "t:l:c:q:", options, NULL)) >= 0)
-                if (c == 'q' && n_quiet < ELEMENTSOF(quiet_after))
+                if (c == 'o')
+                        by_onsets = true;
+                else if (c == 'q' && n_quiet < ELEMENTSOF(quiet_after))
                         quiet_after[n_quiet++] = atof(optarg);
                 else if (c == 't')
                         tolerance = atof(optarg);
@@ -127,7 +204,7 @@ int main(int argc, char *argv[]) {
                 else
                         return 2;
         if (argc - optind != 3) {
-                fprintf(stderr, "Usage: heard [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]... "
+                fprintf(stderr, "Usage: heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]... "
                         "RECORDING.wav ROUTINE VOICE\n");
                 return 2;
         }
@@ -138,6 +215,12 @@ int main(int argc, char *argv[]) {
         const struct plan *plan = planned.plan;
         const struct track *track = planned.track;
 
+        if (by_onsets) {
+                int r = onsets(&rec, plan, track);
+                planned_free(&planned);
+                free(rec.pcm);
+                return r;
+        }
         size_t near = rec.rate * NEAR_MSEC / 1000, found = 0, resyncs = 0, n_gaps = 0, first_loud = 0;
         double *gaps = calloc(plan->n_cues, sizeof *gaps), worst = 0;
         ssize_t prev = -1, segment_start = -1;
