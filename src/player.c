@@ -75,11 +75,13 @@ void player_init(struct player *p, const struct plan *plan, const struct track *
                 .track = track,
                 .lead_in = lead_in,
                 .state = PLAYER_PLAYING,
+                .opening = { .length = track->rate * PLAYER_OPENING_MSEC / 1000, .rate = track->rate },
                 .repeat = { .clips = &p->repeat_clip, .n_clips = 1, .rate = track->rate },
                 .fade_len = MAX(1u, track->rate * PLAYER_FADE_MSEC / 1000),
         };
         p->peak = MAX(track_peak(track), track_peak(lead_in));
         player_set_volume(p, volume);
+        p->interlude = &p->opening;
         mark(p);
 }
 

@@ -43,6 +43,9 @@ struct player_mark {
 
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
 #define PLAYER_FADE_MSEC 10
+#define PLAYER_OPENING_MSEC 30 /* of quiet first: a sound server starting a stream drops the
+                                  * first 4-9 ms it is given (bench/compare saw 8.5 ms of
+                                  * zeros where the first word began; 60 ms with 25 ms periods) */
 #define PLAYER_RESTART_USEC (3 * USEC_PER_SEC) /* "previous" within this restarts the step before */
 
 struct player {
@@ -57,6 +60,7 @@ struct player {
         const struct track *interlude; /* sounds while the routine stands still */
         uint64_t interlude_pos;
         size_t interlude_hint;
+        struct track opening;    /* the interlude before the first word: quiet */
         struct track repeat;     /* the interlude "repeat" plays: one clip */
         struct placed_clip repeat_clip;
 

@@ -8,6 +8,7 @@
 
 #define RATE 8000
 #define LEAD_IN_VALUE (-30000) /* negative: its fades never pass through a cue's value */
+#define OPENING (RATE * PLAYER_OPENING_MSEC / 1000)
 
 struct fixture {
         struct routine *routine;
@@ -49,6 +50,8 @@ static int setup(void **state) {
         build_track(&f->track, f->plan, f->clips, 0);
         build_track(&f->lead_in, f->lead_in_plan, calloc(f->lead_in_plan->n_cues, sizeof(struct clip)), LEAD_IN_VALUE);
         player_init(&f->player, f->plan, &f->track, &f->lead_in, 1.0);
+        assert_int_equal(play(&f->player, OPENING), 0); /* quiet before the first word */
+        assert_int_equal(f->player.pos, 0);
         *state = f;
         return 0;
 }
@@ -128,9 +131,9 @@ static void test_plays_every_cue_on_its_sample(void **state) {
 
         for (size_t i = 0; i < f->plan->n_cues; i++) {
                 uint64_t at = listen_for(p, cue_value(i), f->track.length);
-                assert_int_equal(at, start_of(f, i));
+                assert_int_equal(at, OPENING + start_of(f, i));
         }
-        play(p, f->track.length - p->frame + RATE);
+        play(p, OPENING + f->track.length - p->frame + RATE);
         assert_int_equal(p->state, PLAYER_FINISHED);
         assert_int_equal(p->pos, f->track.length);
         print_message("# %zu cues over %.1f min of virtual time\n", f->plan->n_cues, f->track.length / 60.0 / RATE);
@@ -312,15 +315,15 @@ static void test_marks_say_what_sounded(void **state) {
         player_command(p, PLAYER_RESUME);
         play(p, RATE);
 
-        assert_true(player_mark_at(p, RATE / 2, &m));
-        assert_false(m.interlude); /* the first word at once: no quiet before it */
-        assert_int_equal(player_mark_pos(p, &m, RATE / 2), RATE / 2);
-        assert_true(player_mark_at(p, 2 * RATE, &m));
+        assert_true(player_mark_at(p, OPENING / 2, &m));
+        assert_true(m.interlude);
+        assert_int_equal(player_mark_pos(p, &m, OPENING / 2), 0);
+        assert_true(player_mark_at(p, OPENING + 2 * RATE, &m));
         assert_int_equal(m.state, PLAYER_PLAYING);
-        assert_int_equal(player_mark_pos(p, &m, 2 * RATE), 2 * RATE);
-        assert_true(player_mark_at(p, 3 * RATE + RATE / 2, &m));
+        assert_int_equal(player_mark_pos(p, &m, OPENING + 2 * RATE), 2 * RATE);
+        assert_true(player_mark_at(p, OPENING + 3 * RATE + RATE / 2, &m));
         assert_int_equal(m.state, PLAYER_PAUSED);
-        assert_true(player_mark_at(p, 4 * RATE + 10, &m));
+        assert_true(player_mark_at(p, OPENING + 4 * RATE + 10, &m));
         assert_int_equal(m.state, PLAYER_PLAYING);
         assert_true(m.interlude); /* "Ready. 3, 2, 1": the routine stands still */
 }
@@ -348,10 +351,12 @@ static void test_volume_never_clips(void **state) {
         struct player p;
 
         player_init(&p, &plan, &t, NULL, 4.0);
+        play(&p, OPENING);
         player_fill(&p, out, 4);
         assert_true(out[0] >= 32700 && out[0] <= 32767);
         assert_true(out[1] <= -32700 && out[1] >= -32767);
         player_init(&p, &plan, &t, NULL, 0.5);
+        play(&p, OPENING);
         player_fill(&p, out, 4);
         assert_int_equal(out[0], 10000);
         assert_int_equal(out[3], -5000);
@@ -370,7 +375,7 @@ static void test_fade_is_a_ramp(void **state) {
         for (size_t i = 0; i < RATE; i++)
                 samples[i] = i % 2 ? -20000 : 20000;
         player_init(&p, &plan, &t, NULL, 1.0);
-        play(&p, 100);
+        play(&p, OPENING + 100);
         player_command(&p, PLAYER_PAUSE);
         player_fill(&p, out, ELEMENTSOF(out));
         for (size_t i = 0; i + 1 < ELEMENTSOF(out) - 1; i++) {
