@@ -45,7 +45,14 @@ cat "$tmp/daemon.log" >>"$tmp/all.log"
 echo "# $acked starts acknowledged, $(jq '.entries | length' "$tmp/history.json") entries," \
         "$(jq '[.entries[] | select(.outcome == "playing")] | length' "$tmp/history.json") cut off by a kill," \
         "$(grep -c 'dropping a torn last record' "$tmp/all.log") torn last records dropped on start"
-check "$KILLS kills, and a good number of starts acknowledged between them" test "$acked" -ge "$KILLS"
+# How many starts fit between kills depends on the machine (a sanitizer build on a busy
+# one saw 175); what matters is that many did, and that kills cut routines short.
+exercised() {
+        [ "$acked" -ge $((KILLS / 2)) ] || { echo "only $acked starts acknowledged"; return 1; }
+        jq -e '[.entries[] | select(.outcome == "playing")] | length > 0' "$tmp/history.json" >/dev/null ||
+                { echo "no kill came while a routine played"; return 1; }
+}
+check "$KILLS kills, at least $((KILLS / 2)) starts acknowledged between them, some cut short" exercised
 check "every acknowledged start is in the history" \
         sh -c "n=\$(jq '.entries | length' '$tmp/history.json'); [ \"\$n\" -ge $acked ] || { echo \"\$n entries for $acked acknowledged starts\"; exit 1; }"
 check "every record reads back whole: known outcomes, routine and level named" \
