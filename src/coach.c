@@ -120,14 +120,17 @@ static int setup_speak(struct coach *c, struct setup *s) {
         return clips_new(c->speech, s->voice, &s->clips);
 }
 
+static struct output_spec output_of(const struct coach *c) {
+        return c->options.output_set ? c->options.output
+                                     : (struct output_spec){ OUTPUT_PORTAUDIO, c->setup->settings->audio_device };
+}
+
 /* Synthesizes every phrase of every routine there is now, before anyone asks: then Start,
  * GetPlan and ListRoutines answer in a millisecond, not in the 0.2 s a cold cache takes;
  * and gets the sound output ready, as far as it can be without a stream.
  * The default routine comes first, in the order it is spoken: eSpeak NG's output depends a
  * little on what it said before, and so it sounds sample for sample as tiptoed --once
  * would say it (bench/bus compares the two). */
-static struct output_spec output_of(const struct coach *c);
-
 static void warm(struct coach *c) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;
@@ -329,11 +332,6 @@ static int make_way(struct coach *c, struct conf_error *err) {
         if (c->workout)
                 return conf_error_set(err, -EBUSY, "%s is playing: stop it first.", c->workout->routine->id);
         return 0;
-}
-
-static struct output_spec output_of(const struct coach *c) {
-        return c->options.output_set ? c->options.output
-                                     : (struct output_spec){ OUTPUT_PORTAUDIO, c->setup->settings->audio_device };
 }
 
 /* Plays w's plan; on success the coach owns w. */

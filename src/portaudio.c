@@ -79,6 +79,11 @@ static void pa_release(void) {
         kept.target = NULL;
 }
 
+/* Beside a JACK server PortAudio is its client: not to be kept up. */
+static bool beside_jack(void) {
+        return Pa_HostApiTypeIdToHostApiIndex(paJACK) >= 0;
+}
+
 static bool pa_kept(const char *target) {
         return kept.up && streq_ptr(kept.target, target);
 }
@@ -104,7 +109,7 @@ static PaError pa_acquire(const char *target) {
 }
 
 void portaudio_prepare(const char *target) {
-        if (pa_acquire(target) == paNoError && Pa_HostApiTypeIdToHostApiIndex(paJACK) >= 0)
+        if (pa_acquire(target) == paNoError && beside_jack())
                 pa_release();
 }
 
@@ -242,7 +247,7 @@ static void pa_free(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
         if (p->stream)
                 Pa_CloseStream(p->stream);
-        if (p->broken || Pa_HostApiTypeIdToHostApiIndex(paJACK) >= 0)
+        if (p->broken || beside_jack())
                 pa_release();
 }
 

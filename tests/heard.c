@@ -143,18 +143,19 @@ static int onsets(const struct recording *r, const struct plan *p, const struct 
                 return 2;
         for (size_t i = 0; i < p->n_cues; i++) {
                 const struct clip *c = t->clips[i].clip;
+                size_t lead = leading_quiet(c);
 
                 at = next_onset(r, at, 50);
                 if (at >= r->n)
                         break;
-                double heard = (double) (at - leading_quiet(c)) / r->rate;
+                double heard = (double) (at - lead) / r->rate;
                 if (i == 0)
                         t0 = heard;
                 last = (heard - t0 - p->cues[i].start / 1e6) * 1000;
                 errors[n++] = fabs(last);
                 printf("cue %zu %-11s %9.3f  heard at %9.4f  onset error %+10.3f ms  %s\n", i,
                        cue_kind_to_string(p->cues[i].kind), p->cues[i].start / 1e6, heard, last, p->cues[i].text);
-                at += MAX(c->n_samples - leading_quiet(c), near) - near;
+                at += MAX(c->n_samples - lead, near) - near;
         }
         if (n < p->n_cues)
                 printf("# only %zu of %zu cues were heard\n", n, p->n_cues);
