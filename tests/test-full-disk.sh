@@ -44,7 +44,15 @@ rm "$tmp/state/filler"
 bus_stop
 bus_start -c "$tmp/settings.conf" -o null
 check "with room again, records are written" sh -c "'$ctl' start && '$ctl' stop"
-check "and the history reads back whole: three routines, each stopped" \
-        sh -c "[ \"\$('$ctl' history --json | jq -r '[.entries[].outcome] | join(\" \")')\" = 'stopped stopped stopped' ]"
+# Stop fades out; the routine's end is recorded once it is quiet.
+eventually 3 prop_is State 's "idle"'
+three_stopped() {
+        got=$("$ctl" history --json | jq -r '[.entries[].outcome] | join(" ")')
+        [ "$got" = "stopped stopped stopped" ] && return 0
+        echo "outcomes: $got; the file:"
+        cat "$tmp/state/history.jsonl"
+        return 1
+}
+check "and the history reads back whole: three routines, each stopped" three_stopped
 check "no line was unreadable" sh -c "! grep -q 'are not history records' '$tmp/daemon.log'"
 finish
