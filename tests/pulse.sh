@@ -38,7 +38,7 @@ pulse_start() {
 }
 
 pulse_stop() {
-        pulseaudio --kill 2>/dev/null
+        pulseaudio --kill 2>/dev/null || true
         for _ in $(seq 50); do
                 pactl info >/dev/null 2>&1 || return 0
                 sleep 0.1
@@ -61,15 +61,15 @@ record_start() {
 
 record_stop() {
         [ -n "${RECORD_PID:-}" ] || return 0
-        kill -INT "$RECORD_PID" 2>/dev/null
-        wait "$RECORD_PID" 2>/dev/null
+        kill -INT "$RECORD_PID" 2>/dev/null || true
+        wait "$RECORD_PID" 2>/dev/null || true
         RECORD_PID=
 }
 
 pulse_cleanup() {
         record_stop
         # Recorders started in checks' subshells, which this shell does not know by pid.
-        pkill -INT -f -- "--file-format=wav --rate=22050 --channels=1 --latency-msec=10 $PULSE_TMP/" 2>/dev/null
+        pkill -INT -f -- "--file-format=wav --rate=22050 --channels=1 --latency-msec=10 $PULSE_TMP/" 2>/dev/null || true
         pulse_stop
         rm -rf "$PULSE_TMP"
 }
