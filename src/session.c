@@ -3,7 +3,11 @@
 #include "log.h"
 #include "session.h"
 
-#define TICK_USEC (100 * USEC_PER_MSEC)
+/* How often the control thread looks at what is heard. Cues and interludes are looked at
+ * when they begin; in between, only a changing state (a command on its way to the ear,
+ * the last words) is looked at often, and a steady one once a second, for the device. */
+#define TICK_USEC (50 * USEC_PER_MSEC)
+#define STEADY_USEC USEC_PER_SEC
 #define RETRY_USEC (2 * USEC_PER_SEC)
 
 struct session {
@@ -16,6 +20,7 @@ struct session {
         struct output *output;
         unsigned rate;
         sd_event_source *tick, *retry;
+        usec_t settled;    /* when the last command has been heard, and has been looked at */
         struct heard last;
         ssize_t announced; /* the cue SESSION_CUE told of last */
         const char *reason;
@@ -65,7 +70,8 @@ static void finish(struct session *s, int error) {
  * the cut-off sentence begins again), or in a while. */
 static usec_t next_look(const struct session *s, usec_t now, const struct heard *h) {
         const struct track *t = s->track;
-        usec_t next = now + TICK_USEC;
+        bool changing = now < s->settled || (size_t) (h->cue + 1) >= t->n_clips;
+        usec_t next = now + (changing ? TICK_USEC : STEADY_USEC);
 
         if (h->state == PLAYER_PLAYING && h->interlude && h->interlude_end > h->frame)
                 return MIN(next, now + usec_from_samples(h->interlude_end - h->frame, t->rate));
@@ -75,6 +81,14 @@ static usec_t next_look(const struct session *s, usec_t now, const struct heard 
                         next = MIN(next, now + usec_from_samples(start - h->pos, t->rate));
         }
         return next;
+}
+
+/* Look in 20 ms, then often until what is on its way to the ear, and then for, has been heard. */
+static int look_soon(struct session *s, usec_t for_usec) {
+        usec_t now = now_monotonic();
+
+        s->settled = now + (s->output ? s->output->latency : 0) + for_usec;
+        return sd_event_source_set_time(s->tick, now + 20 * USEC_PER_MSEC);
 }
 
 static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
@@ -141,6 +155,7 @@ static int on_retry(sd_event_source *source, uint64_t usec, void *userdata) {
         sd_event_source_set_enabled(source, SD_EVENT_OFF);
         if (s->reason) /* paused by the loss, not by the listener: go on, with a lead-in */
                 feed_send(&s->feed, PLAYER_RESUME);
+        (void) look_soon(s, USEC_PER_SEC); /* a sound server can take a second to begin */
         return 0;
 }
 
@@ -189,6 +204,9 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         r = output_start(s->output, &s->feed);
         if (r < 0)
                 return r;
+        r = look_soon(s, USEC_PER_SEC);
+        if (r < 0)
+                return r;
         *ret = s;
         s = NULL;
         return 0;
@@ -213,8 +231,9 @@ int session_command(struct session *s, enum player_command c) {
                 return r;
         if (c == PLAYER_RESUME || c == PLAYER_TOGGLE)
                 s->reason = NULL;
-        /* Look again soon, so whoever asked hears about it promptly. */
-        return sd_event_source_set_time(s->tick, now_monotonic() + 20 * USEC_PER_MSEC);
+        /* Look again soon, so whoever asked hears about it promptly, and often until the
+         * device has played what came before it. */
+        return look_soon(s, 2 * TICK_USEC);
 }
 
 void session_set_volume(struct session *s, double volume) {
@@ -222,9 +241,15 @@ void session_set_volume(struct session *s, double volume) {
 }
 
 void session_status(struct session *s, struct session_status *ret) {
+        struct heard now;
+
+        /* The state is the one told of; the position is the one heard now, not at the last look. */
+        heard_now(s, now_monotonic(), &now);
+        if (now.state != s->last.state || now.interlude != s->last.interlude)
+                now = s->last;
         *ret = (struct session_status){
                 .heard = s->last,
-                .position = usec_from_samples(s->last.pos, s->rate),
+                .position = usec_from_samples(now.pos, s->rate),
                 .total = s->plan->total,
                 .reason = s->last.state == PLAYER_PAUSED ? s->reason : NULL,
                 .device = s->output != NULL,

@@ -135,6 +135,11 @@ check "the Cue signal for the introduction" seen Cue '.[1] == "intro" and .[2] =
 check "PropertiesChanged: State running" seen PropertiesChanged '.[0] == "org.tiptoed.Coach1" and .[1].State.data == "running"'
 check "Exercise and Set follow the cues" eventually 5 prop_is Exercise 's "Heel raises"'
 check "SetCount is 2" prop_is SetCount 'u 2'
+position_moves() {
+        a=$(prop Position | cut -d' ' -f2) && sleep 0.3 && b=$(prop Position | cut -d' ' -f2) &&
+                [ "$b" -gt "$a" ] || { echo "Position $a then $b"; return 1; }
+}
+check "Position moves on while playing, between the daemon's looks" position_moves
 
 check "pause: State paused, PauseReason user" sh -c "'$ctl' pause" && check "paused" eventually 2 prop_is State 's "paused"'
 check "PauseReason is user" prop_is PauseReason 's "user"'
