@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -145,6 +146,7 @@ static void warm(struct coach *c) {
         routine_summaries_free(list, n);
         struct output_spec spec = output_of(c);
         output_prepare(&spec); /* and the first Start opens its device as fast as the next */
+        malloc_trim(0);
 }
 
 static void workout_free(struct workout *w) {

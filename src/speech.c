@@ -96,6 +96,10 @@ static int synthesize_now(const char *text, struct clip **ret) {
                 clip_free(c);
                 return -ENODATA; /* nothing audible: punctuation only, say */
         }
+        /* Kept for the daemon's life: give back what growing it in steps left over. */
+        int16_t *exact = realloc(c->samples, c->n_samples * sizeof *c->samples);
+        if (exact)
+                c->samples = exact;
         *ret = c;
         return 0;
 }
