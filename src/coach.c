@@ -122,8 +122,9 @@ static int setup_speak(struct coach *c, struct setup *s) {
 }
 
 static struct output_spec output_of(const struct coach *c) {
-        return c->options.output_set ? c->options.output
-                                     : (struct output_spec){ OUTPUT_PORTAUDIO, c->setup->settings->audio_device };
+        const struct settings *s = c->setup->settings;
+        return output_spec_choose(c->options.output_set ? &c->options.output : NULL, s->audio_device,
+                                  s->audio_latency_msec);
 }
 
 /* Synthesizes every phrase of every routine there is now, before anyone asks: then Start,

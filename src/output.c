@@ -21,6 +21,12 @@ int output_spec_parse(const char *s, struct output_spec *ret) {
         return 0;
 }
 
+struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec) {
+        struct output_spec spec = named ? *named : (struct output_spec){ OUTPUT_PORTAUDIO, device };
+        spec.latency_msec = latency_msec;
+        return spec;
+}
+
 /* wav:FILE and null: a thread renders a block whenever CLOCK_MONOTONIC says it is due. */
 struct paced {
         struct output output;

@@ -12,10 +12,17 @@
 
 enum output_kind { OUTPUT_PORTAUDIO, OUTPUT_WAV, OUTPUT_NULL };
 
+/* How much sound a device holds: a pause, a skip or a change of volume is heard this much
+ * later, and the device is refilled ten times in it (PortAudio's outputs only). */
+#define OUTPUT_LATENCY_MSEC 50
+#define OUTPUT_LATENCY_MIN_MSEC 10
+#define OUTPUT_LATENCY_MAX_MSEC 1000
+
 struct output_spec {
         enum output_kind kind;
         const char *target; /* the device (NULL: the default) or the file */
         bool quiet;         /* retrying a device that went away: no error messages */
+        unsigned latency_msec; /* 0: OUTPUT_LATENCY_MSEC */
 };
 
 struct output {
@@ -36,6 +43,8 @@ struct output_ops {
 
 /* Parses --output: -EINVAL for a spec that is none of the above. */
 int output_spec_parse(const char *s, struct output_spec *ret);
+/* The output named on the command line, or else the settings' device; at the settings' latency. */
+struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec);
 
 /* Opens an output at rate, or at the nearest rate the device takes: see o->rate. Says in
  * one sentence what is wrong when it cannot (-ENODEV: no such device, none at all). */

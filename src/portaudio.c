@@ -29,7 +29,6 @@ struct pa_output {
 };
 
 #define STALLED_USEC (2 * USEC_PER_SEC)
-#define PERIOD_MSEC 5
 
 static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
 }
@@ -268,14 +267,18 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
         if (params.device == paNoDevice)
                 return -ENODEV;
         *ret_info = info = Pa_GetDeviceInfo(params.device);
-        params.suggestedLatency = MAX(info->defaultLowOutputLatency, 0.05);
+        unsigned latency_msec = p->output.spec.latency_msec ?: OUTPUT_LATENCY_MSEC;
+        params.suggestedLatency = MAX(info->defaultLowOutputLatency, latency_msec / 1000.0);
         if (Pa_IsFormatSupported(NULL, &params, rate) != paFormatIsSupported)
                 rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
         p->output.rate = rate;
 
-        /* Short periods in a buffer as long as the latency: a pause is taken up within 5 ms,
-         * while the device still holds 50 ms against underruns. */
-        *error = Pa_OpenStream(&p->stream, NULL, &params, rate, rate * PERIOD_MSEC / 1000, paNoFlag, callback, p);
+        /* Ten periods in a buffer as long as the latency: a pause is taken up within a tenth
+         * of it (5 ms, by default), while the device still holds the rest against underruns.
+         * Each period wakes this thread and the sound server's client thread: a longer
+         * latency costs less CPU (bench/latency). */
+        unsigned long period = (unsigned long) rate * MAX(latency_msec / 10, 1u) / 1000;
+        *error = Pa_OpenStream(&p->stream, NULL, &params, rate, period, paNoFlag, callback, p);
         if (*error != paNoError) {
                 p->stream = NULL;
                 return -EIO;

@@ -1,5 +1,6 @@
 #include <errno.h>
 
+#include "output.h"
 #include "routine.h"
 #include "settings.h"
 
@@ -21,6 +22,7 @@ int settings_new_default(struct settings **ret) {
                 return -ENOMEM;
         s->level = LEVEL_NORMAL;
         s->volume = 1.0;
+        s->audio_latency_msec = OUTPUT_LATENCY_MSEC;
         s->routine = strdup("morning-feet");
         s->language = strdup("en");
         if (!s->routine || !s->language) {
@@ -33,7 +35,7 @@ int settings_new_default(struct settings **ret) {
 
 static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", "audio", "schedule", NULL };
 static const char *const voice_keys[] = { "language", NULL };
-static const char *const audio_keys[] = { "device", "volume", NULL };
+static const char *const audio_keys[] = { "device", "volume", "latency", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
@@ -108,8 +110,13 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                         r = conf_get_strdup(g, "device", false, &s->audio_device, err);
                 if (r >= 0)
                         r = conf_get_number(g, "volume", false, 0.0, 4.0, &s->volume, err);
+                double latency = s->audio_latency_msec;
+                if (r >= 0)
+                        r = conf_get_number(g, "latency", false, OUTPUT_LATENCY_MIN_MSEC, OUTPUT_LATENCY_MAX_MSEC,
+                                            &latency, err);
                 if (r < 0)
                         goto finish;
+                s->audio_latency_msec = (unsigned) latency;
         }
 
         r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);

@@ -12,6 +12,8 @@ struct settings {
         char *language;    /* picks voices/LANGUAGE.conf */
         char *audio_device; /* a PortAudio device's name, or part of it; NULL: the default */
         double volume;      /* 1.0 as spoken; louder only as far as it does not clip */
+        unsigned audio_latency_msec; /* sound held by the device: pauses take this long, and
+                                      * the fewer its refills the less CPU */
         struct schedule schedule; /* when the daemon starts a routine by itself */
 };
 

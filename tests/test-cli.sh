@@ -94,6 +94,9 @@ check "--once into a full disk (/dev/full) stops with the error, exit 74" \
 printf 'level = "easy";\naudio = {\n  volume = 5.0;\n};\n' >"$tmp/loud.conf"
 check "audio.volume out of range exits 78 at its line" \
         expect_exit 78 "loud.conf:3: 'volume' is 5, out of range: use 0 to 4" "$tiptoed" --config "$tmp/loud.conf" --plan
+printf 'audio = { latency = 5000; };\n' >"$tmp/slow.conf"
+check "audio.latency out of range exits 78 at its line" \
+        expect_exit 78 "slow.conf:1: 'latency' is 5000, out of range: use 10 to 1000" "$tiptoed" --config "$tmp/slow.conf" --plan
 # On a terminal (script(1) gives it one): keys act at once, and the status line follows.
 terminal() {
         (sleep 2.5; printf ' '; sleep 1; printf ' '; sleep 4; printf 'q') |
