@@ -83,7 +83,7 @@ static usec_t next_look(const struct session *s, usec_t now, const struct heard 
         return next;
 }
 
-/* Look in 20 ms, then often until what is on its way to the ear, and then for, has been heard. */
+/* Looks in 20 ms, then often: until the device has played what it holds now, and for_usec more. */
 static int look_soon(struct session *s, usec_t for_usec) {
         usec_t now = now_monotonic();
 
