@@ -48,6 +48,10 @@ void feed_render(struct feed *f, int16_t *out, size_t n, usec_t heard_at) {
         atomic_fetch_add_explicit(&f->renders, 1, memory_order_relaxed);
 }
 
+void feed_catch_up(struct feed *f, uint64_t n) {
+        player_catch_up(&f->player, n);
+}
+
 /* False when nothing the feed gave out has been heard yet. */
 static bool heard_frame(struct feed *f, usec_t now, uint64_t *ret) {
         uint64_t frame, end;

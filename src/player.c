@@ -192,6 +192,7 @@ static void apply(struct player *p, enum player_command c, uint64_t target) {
                 break;
         }
         p->pos = target;
+        p->owed = 0;
         mark(p);
 }
 
@@ -269,6 +270,28 @@ void player_pause_at(struct player *p, uint64_t pos) {
         p->state = PLAYER_PAUSED;
         p->interlude = NULL;
         p->pos = resume_point(p, MIN(pos, p->track->length));
+        p->owed = 0;
+        mark(p);
+}
+
+void player_catch_up(struct player *p, uint64_t n) {
+        if (p->state == PLAYER_PLAYING && !p->interlude)
+                p->owed += n;
+}
+
+/* Pays what is owed out of the silence at pos, if pos is in one. */
+static void make_up(struct player *p) {
+        ssize_t i = player_cue_at(p, p->pos);
+        uint64_t quiet = i < 0 ? 0 : p->track->clips[i].start + p->track->clips[i].clip->n_samples;
+        uint64_t k;
+
+        if (p->pos < quiet)
+                return; /* a word is being said */
+        k = MIN(p->owed, cue_start(p, i + 1) - p->pos);
+        if (k == 0)
+                return;
+        p->pos += k;
+        p->owed -= k;
         mark(p);
 }
 
@@ -306,6 +329,8 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                 size_t k;
 
                 settle(p);
+                if (p->owed > 0 && p->fade_left == 0 && p->state == PLAYER_PLAYING && !p->interlude)
+                        make_up(p);
                 k = produce(p, out, p->fade_left > 0 ? MIN(n, (size_t) p->fade_left) : n);
                 for (size_t j = 0; j < k; j++) {
                         int64_t v = (int64_t) out[j] * gain;

@@ -71,6 +71,7 @@ struct player {
         _Atomic uint32_t gain; /* 1 << 16 is unity; any thread may set it */
         uint32_t peak;          /* the loudest sample, which limits the gain */
         uint64_t frame; /* frames written so far: the player's clock */
+        uint64_t owed;  /* frames of time the device lost, to come out of the next silence */
 
         struct {
                 _Atomic uint64_t frame, pos;
@@ -96,6 +97,12 @@ void player_fill(struct player *p, int16_t *out, size_t n);
 /* Applies a command at the player's current frame. Returns false when it has to wait:
  * a fade is under way, give it again after the next player_fill. */
 bool player_command(struct player *p, enum player_command c);
+
+/* The device lost n frames' time: it ran dry and the listener heard a gap, so the routine
+ * runs that much behind its clock. The silences that come next are shortened by as much,
+ * never a word. Lost while nothing of the routine runs (paused, an interlude) it costs
+ * nothing; a command starts the routine's time afresh, forgiving what is owed. */
+void player_catch_up(struct player *p, uint64_t n);
 
 /* Pauses at once, as if the routine had been heard up to pos and no further: for a
  * player whose device went away with samples still in its buffers. */

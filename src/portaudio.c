@@ -23,12 +23,21 @@ struct pa_output {
         _Atomic bool racing;
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
+        usec_t origin;      /* when the device says its first frame was heard; the callback's */
+        usec_t late_min;    /* the least lateness of late_n buffers in a row */
+        unsigned late_n;
+        _Atomic usec_t lost; /* the gaps the device played, made up since */
+        usec_t lost_told;
         bool racing_told;
         uint64_t last_renders;
         usec_t last_progress;
 };
 
 #define STALLED_USEC (2 * USEC_PER_SEC)
+#define LOST_MIN_USEC (2 * USEC_PER_MSEC) /* how much later than its word a device must
+                                           * sound to have lost time: its latency figures
+                                           * wander by 0.3 ms (bench/compare's device) */
+#define LOST_BUFFERS 10 /* and for how many buffers in a row: one late figure is noise */
 
 static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
 }
@@ -162,6 +171,31 @@ static PaDeviceIndex find_device(const char *target) {
         return found;
 }
 
+/* The device's clock, against the system's: when, by what it says now, the device sounded
+ * the first frame it was given. That creeps as its crystal and the system clock differ, and
+ * jumps when the device ran dry and played a gap, which the player then makes up. */
+static void keep_time(struct pa_output *o, usec_t heard_at) {
+        usec_t origin = heard_at - usec_from_samples(o->frames, o->output.rate);
+        usec_t late = origin - o->origin;
+
+        if (o->origin == 0 || origin <= o->origin) {
+                o->origin = origin;
+                o->late_n = 0;
+                return;
+        }
+        if (late < LOST_MIN_USEC) {
+                o->late_n = 0;
+                return;
+        }
+        o->late_min = o->late_n++ == 0 ? late : MIN(o->late_min, late);
+        if (o->late_n < LOST_BUFFERS)
+                return;
+        feed_catch_up(o->output.feed, samples_from_usec(o->late_min, o->output.rate));
+        atomic_fetch_add_explicit(&o->lost, o->late_min, memory_order_relaxed);
+        o->origin += o->late_min;
+        o->late_n = 0;
+}
+
 static int callback(const void *input, void *output, unsigned long n, const PaStreamCallbackTimeInfo *time,
                     PaStreamCallbackFlags flags, void *userdata) {
         struct pa_output *o = userdata;
@@ -188,8 +222,10 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 /* Filling the device's buffer before it starts: a sound server can take a second
                  * or more to begin, and until it does the latency it reports means nothing. */
                 heard_at = USEC_INFINITY;
-        else
+        else {
                 heard_at = now + (usec_t) (latency * 1e6);
+                keep_time(o, heard_at);
+        }
         feed_render(o->output.feed, output, n, heard_at);
         o->frames += n;
         return paContinue;
@@ -199,7 +235,8 @@ static int pa_start(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
         PaError e;
 
-        p->t0 = p->frames = 0;
+        p->t0 = p->frames = p->origin = 0;
+        p->late_n = 0;
         p->last_renders = atomic_load(&o->feed->renders);
         p->last_progress = now_monotonic();
         e = Pa_StartStream(p->stream);
@@ -223,6 +260,12 @@ static int pa_check(struct output *o, usec_t now) {
         if (underflows != p->underflows_told) {
                 log_debug("%s ran dry %u times: the listener heard gaps.", o->description, underflows);
                 p->underflows_told = underflows;
+        }
+        usec_t lost = atomic_load(&p->lost);
+        if (lost != p->lost_told) {
+                log_debug("%s lost %.1f ms to gaps so far, made up in the silences after them.",
+                          o->description, lost / 1e3);
+                p->lost_told = lost;
         }
         if (Pa_IsStreamActive(p->stream) != 1)
                 return p->broken = true, -EIO;

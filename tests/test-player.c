@@ -340,6 +340,84 @@ static void test_pause_at_what_was_heard(void **state) {
         assert_int_equal(p->pos, start_of(f, k));
 }
 
+/* What sounded over the next n frames, word by word: where each run of one value began
+ * and how long it lasted. */
+struct run {
+        int16_t value;
+        uint64_t at, n;
+};
+
+static size_t runs(struct player *p, uint64_t n, struct run *out, size_t max) {
+        int16_t buf[256];
+        size_t found = 0;
+        int16_t last = 0;
+
+        while (n > 0) {
+                size_t k = MIN(ELEMENTSOF(buf), n);
+                uint64_t at = p->frame;
+                player_fill(p, buf, k);
+                for (size_t j = 0; j < k; j++) {
+                        if (buf[j] != 0 && buf[j] != last && found < max)
+                                out[found++] = (struct run){ buf[j], at + j, 0 };
+                        if (buf[j] != 0 && buf[j] == out[found - 1].value)
+                                out[found - 1].n++;
+                        last = buf[j];
+                }
+                n -= k;
+        }
+        return found;
+}
+
+/* Time the device lost (it ran dry mid-word) comes out of the silences that follow, never
+ * out of a word, and once it is made up the plan's spacing holds again. */
+static void test_lost_time_comes_out_of_silence(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        ssize_t k = find_kind(f->plan, 0, CUE_COUNT) + 1;
+        const struct placed_clip *c = &f->track.clips[k];
+        uint64_t quiet1 = start_of(f, k + 1) - (c->start + c->clip->n_samples);
+        uint64_t quiet2 = start_of(f, k + 2) - (start_of(f, k + 1) + c[1].clip->n_samples);
+        uint64_t owed = quiet1 + quiet2 / 2; /* more than the first silence holds */
+        struct run r[4];
+        struct player_mark m;
+
+        play_to(p, c->start + c->clip->n_samples / 2);
+        uint64_t began = p->frame - c->clip->n_samples / 2;
+        player_catch_up(p, owed);
+        assert_int_equal(runs(p, start_of(f, k + 4) - p->pos, r, 4), 4);
+
+        assert_int_equal(r[0].value, cue_value(k));
+        assert_int_equal(r[0].n, c->clip->n_samples - c->clip->n_samples / 2); /* the rest of the word */
+        assert_int_equal(r[1].value, cue_value(k + 1));
+        assert_int_equal(r[1].n, c[1].clip->n_samples);                         /* all of the next */
+        assert_true(r[1].at - began < start_of(f, k + 1) - c->start);          /* sooner than planned */
+        assert_int_equal(r[2].value, cue_value(k + 2));
+        assert_int_equal(r[2].at - began, start_of(f, k + 2) - c->start - owed); /* all made up */
+        assert_int_equal(r[3].at - r[2].at, start_of(f, k + 3) - start_of(f, k + 2)); /* and no more */
+
+        /* Whoever reads the marks knows where the routine is. */
+        assert_true(player_mark_at(p, r[2].at, &m));
+        assert_int_equal(player_mark_pos(p, &m, r[2].at), start_of(f, k + 2));
+}
+
+/* Lost while paused, or before a command: the command starts the routine's time afresh. */
+static void test_lost_time_is_forgiven_by_a_command(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        ssize_t k = find_kind(f->plan, 0, CUE_PHASE);
+        uint64_t quiet = start_of(f, k) + f->track.clips[k].clip->n_samples + RATE;
+
+        play_to(p, quiet);
+        player_catch_up(p, RATE / 4);
+        player_command(p, PLAYER_PAUSE); /* taken after a fade, before the silence is cut */
+        player_catch_up(p, RATE);        /* paused: nothing of the routine runs */
+        play(p, 5 * RATE);
+        player_command(p, PLAYER_RESUME);
+        uint64_t resumed = p->frame;
+        uint64_t next = listen_for(p, cue_value(k + 1), 60 * RATE);
+        assert_int_equal(next - resumed, f->lead_in.length + (start_of(f, k + 1) - quiet));
+}
+
 /* Louder than 1.0 stops short of clipping; softer scales. */
 static void test_volume_never_clips(void **state) {
         int16_t loud[4] = { 20000, -20000, 10000, -10000 }, out[4];
@@ -471,6 +549,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_marks_say_what_sounded, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pause_at_what_was_heard, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_lost_time_comes_out_of_silence, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_lost_time_is_forgiven_by_a_command, setup, teardown),
                 cmocka_unit_test(test_volume_never_clips),
                 cmocka_unit_test(test_fade_is_a_ramp),
                 cmocka_unit_test_setup_teardown(test_volume_changes_while_playing, setup, teardown),
