@@ -89,6 +89,11 @@ static bool audible(const struct player *p) {
         return p->interlude || p->state == PLAYER_PLAYING;
 }
 
+/* The routine itself runs on: playing, and no interlude holding it still. */
+static bool running(const struct player *p) {
+        return p->state == PLAYER_PLAYING && !p->interlude;
+}
+
 ssize_t player_cue_at(const struct player *p, uint64_t pos) {
         size_t lo = 0, hi = p->track->n_clips; /* the answer is lo - 1 */
 
@@ -110,12 +115,15 @@ static uint64_t cue_start(const struct player *p, ssize_t i) {
         return p->track->clips[i].start;
 }
 
+/* Whether cue i, the last to begin at or before pos, is still being said at pos. */
+static bool saying(const struct player *p, ssize_t i, uint64_t pos) {
+        return i >= 0 && pos < p->track->clips[i].start + p->track->clips[i].clip->n_samples;
+}
+
 /* Where to go on from after stopping at pos: an utterance cut off is said again whole. */
 static uint64_t resume_point(const struct player *p, uint64_t pos) {
         ssize_t i = player_cue_at(p, pos);
-        if (i >= 0 && pos < p->track->clips[i].start + p->track->clips[i].clip->n_samples)
-                return p->track->clips[i].start;
-        return pos;
+        return saying(p, i, pos) ? p->track->clips[i].start : pos;
 }
 
 static ssize_t first_of_step(const struct player *p, ssize_t i) {
@@ -275,18 +283,17 @@ void player_pause_at(struct player *p, uint64_t pos) {
 }
 
 void player_catch_up(struct player *p, uint64_t n) {
-        if (p->state == PLAYER_PLAYING && !p->interlude)
+        if (running(p))
                 p->owed += n;
 }
 
 /* Pays what is owed out of the silence at pos, if pos is in one. */
 static void make_up(struct player *p) {
         ssize_t i = player_cue_at(p, p->pos);
-        uint64_t quiet = i < 0 ? 0 : p->track->clips[i].start + p->track->clips[i].clip->n_samples;
         uint64_t k;
 
-        if (p->pos < quiet)
-                return; /* a word is being said */
+        if (saying(p, i, p->pos))
+                return;
         k = MIN(p->owed, cue_start(p, i + 1) - p->pos);
         if (k == 0)
                 return;
@@ -329,7 +336,7 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                 size_t k;
 
                 settle(p);
-                if (p->owed > 0 && p->fade_left == 0 && p->state == PLAYER_PLAYING && !p->interlude)
+                if (p->owed > 0 && p->fade_left == 0 && running(p))
                         make_up(p);
                 k = produce(p, out, p->fade_left > 0 ? MIN(n, (size_t) p->fade_left) : n);
                 for (size_t j = 0; j < k; j++) {

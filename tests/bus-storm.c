@@ -3,11 +3,11 @@
  * that afterwards the daemon is in a consistent state and still starts a routine.
  *
  *   bus-storm [CALLS [SEED]]        on the user bus; prints a summary, exits 0 if all held */
-#include <unistd.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <systemd/sd-bus.h>
 
 #include "util.h"
