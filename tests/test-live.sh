@@ -59,7 +59,13 @@ ran_dry() {
         record_start "$tmp/dry.wav" || return 1
         "$tiptoed" -v --once "$routine" </dev/null 2>"$tmp/err" &
         pid=$!
-        sleep 8 # about "3", the last count of the first set
+        # Half a second into "3", the last count of the first set (a third of a second
+        # long), so the gap falls in the 1.4 s of quiet before "Rest.", not in a word.
+        for _ in $(seq 400); do
+                grep -q "cue 7 count heard" "$tmp/err" && break
+                sleep 0.05
+        done
+        sleep 0.5
         kill -STOP $pid
         sleep 0.1
         kill -CONT $pid
