@@ -230,14 +230,18 @@ static void mpris_text(const void *snapshot, const char *name, char *buf, size_t
 }
 
 /* MPRIS clients extrapolate Position from PlaybackStatus; Seeked tells them when the routine
- * jumped (next, previous, an exercise skipped) or stood still for a "Ready. 3, 2, 1". */
+ * jumped (next, previous, an exercise skipped) or stood still for a "Ready. 3, 2, 1". A
+ * quarter second is more than the heard position strays from that extrapolation (the
+ * device's latency at a start or a pause, a gap made up); a second let a skip of most of
+ * a second, from a count to the next, go unannounced (test-bus, once in CI). */
+#define SEEK_MIN_USEC (USEC_PER_SEC / 4)
 static void announce_jumps(struct daemon *d, const struct coach_status *st) {
         usec_t now = now_monotonic(), expected;
         int r;
 
         expected = d->mpris.position + (d->mpris.running ? now - d->mpris.at : 0);
         if (d->bus && st->state != COACH_IDLE && d->mpris.at > 0 &&
-            (st->position > expected + USEC_PER_SEC || st->position + USEC_PER_SEC < expected)) {
+            (st->position > expected + SEEK_MIN_USEC || st->position + SEEK_MIN_USEC < expected)) {
                 r = sd_bus_emit_signal(d->bus, MPRIS_PATH, MPRIS_PLAYER, "Seeked", "x", (int64_t) st->position);
                 if (r < 0)
                         log_warning_errno(r, "Failed to send the Seeked signal: %m");
