@@ -99,6 +99,17 @@ bool feed_heard(struct feed *f, usec_t now, struct heard *ret) {
         return true;
 }
 
+bool feed_at_rest(struct feed *f, usec_t now) {
+        struct player_mark newest;
+        struct heard h;
+
+        if (atomic_load_explicit(&f->tail, memory_order_acquire) != atomic_load_explicit(&f->head, memory_order_relaxed))
+                return false;
+        if (!player_mark_at(&f->player, UINT64_MAX, &newest) || newest.state != PLAYER_PAUSED || newest.interlude)
+                return false;
+        return feed_heard(f, now, &h) && h.frame >= newest.frame;
+}
+
 void feed_detach(struct feed *f, usec_t now) {
         struct heard h;
         uint32_t head = atomic_load_explicit(&f->head, memory_order_acquire);

@@ -85,7 +85,7 @@ void player_init(struct player *p, const struct plan *plan, const struct track *
         mark(p);
 }
 
-static bool audible(const struct player *p) {
+bool player_audible(const struct player *p) {
         return p->interlude || p->state == PLAYER_PLAYING;
 }
 
@@ -229,7 +229,7 @@ bool player_command(struct player *p, enum player_command c) {
                 }
                 return true;
         case PLAYER_PAUSE:
-                if (!audible(p))
+                if (!player_audible(p))
                         return true;
                 target = p->interlude ? pos : resume_point(p, pos);
                 break;
@@ -262,7 +262,7 @@ bool player_command(struct player *p, enum player_command c) {
                 return true;
         }
 
-        if (audible(p)) {
+        if (player_audible(p)) {
                 p->pending = c;
                 p->pending_pos = target;
                 p->fade_left = p->fade_len;

@@ -97,6 +97,9 @@ void player_fill(struct player *p, int16_t *out, size_t n);
 /* Applies a command at the player's current frame. Returns false when it has to wait:
  * a fade is under way, give it again after the next player_fill. */
 bool player_command(struct player *p, enum player_command c);
+/* Something is to be heard: the routine playing, or an interlude (a repeat, "Ready. 3, 2,
+ * 1"), paused or not. */
+bool player_audible(const struct player *p);
 
 /* The device lost n frames' time: it ran dry and the listener heard a gap, so the routine
  * runs that much behind its clock. The silences that come next are shortened by as much,

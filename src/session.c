@@ -20,6 +20,7 @@ struct session {
         struct output *output;
         unsigned rate;
         sd_event_source *tick, *retry;
+        bool parked;       /* paused, and the output stopped: the player is the control thread's */
         usec_t settled;    /* when the last command has been heard, and has been looked at */
         struct heard last;
         ssize_t announced; /* the cue SESSION_CUE told of last */
@@ -37,7 +38,7 @@ static void emit(struct session *s, enum session_event e) {
 static void heard_now(struct session *s, usec_t now, struct heard *h) {
         const struct player *p = &s->feed.player;
 
-        if (s->output) {
+        if (s->output && !s->parked) {
                 if (!feed_heard(&s->feed, now, h)) /* the device has not begun: nothing new */
                         *h = s->last;
                 return;
@@ -59,6 +60,32 @@ static void lose_output(struct session *s, usec_t now) {
         sd_event_source_set_time(s->retry, now + RETRY_USEC);
 }
 
+/* Paused, and heard to be: the device is stopped, so that a paused routine costs nothing
+ * (the callback and the sound server's client thread wake every period while a stream
+ * runs, silent or not). A WAV file is a recording of the morning, pauses included. */
+static void park(struct session *s, usec_t now) {
+        if (s->parked || s->output->spec.kind == OUTPUT_WAV || !feed_at_rest(&s->feed, now))
+                return;
+        output_stop(s->output);
+        feed_detach(&s->feed, now);
+        s->parked = true;
+        log_debug("Paused: stopped %s.", s->output->description);
+}
+
+/* The player has something to say (it goes on, or repeats a cue while paused): the device
+ * plays again. Left parked, a repeat would never be heard, and the next command would wait
+ * forever for a fade no one renders. One that will not play is lost, and the routine goes
+ * on when it is back. */
+static void unpark(struct session *s) {
+        if (!s->parked || !player_audible(&s->feed.player))
+                return;
+        s->parked = false;
+        if (output_start(s->output, &s->feed) < 0) {
+                lose_output(s, now_monotonic());
+                s->reason = "the sound device went away";
+        }
+}
+
 static void finish(struct session *s, int error) {
         s->error = error;
         sd_event_source_set_enabled(s->tick, SD_EVENT_OFF);
@@ -72,6 +99,9 @@ static usec_t next_look(const struct session *s, usec_t now, const struct heard 
         const struct track *t = s->track;
         bool changing = now < s->settled || (size_t) (h->cue + 1) >= t->n_clips;
         usec_t next = now + (changing ? TICK_USEC : STEADY_USEC);
+
+        if (s->parked)
+                return USEC_INFINITY; /* nothing changes but by a command, which looks */
 
         if (h->state == PLAYER_PLAYING && h->interlude && h->interlude_end > h->frame)
                 return MIN(next, now + usec_from_samples(h->interlude_end - h->frame, t->rate));
@@ -97,7 +127,7 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
         struct heard h, prev;
         int r;
 
-        if (s->output) {
+        if (s->output && !s->parked) {
                 r = output_check(s->output, now);
                 if (r == -EIO)
                         lose_output(s, now);
@@ -127,6 +157,8 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
                 finish(s, 0);
                 return 0;
         }
+        if (h.state == PLAYER_PAUSED && s->output)
+                park(s, now);
         sd_event_source_set_time(source, next_look(s, now, &h));
         return 0;
 }
@@ -231,6 +263,10 @@ int session_command(struct session *s, enum player_command c) {
                 return r;
         if (c == PLAYER_RESUME || c == PLAYER_TOGGLE)
                 s->reason = NULL;
+        if (s->parked) {
+                unpark(s); /* a parked player took the command at once */
+                return look_soon(s, USEC_PER_SEC); /* a sound server can take a second to begin */
+        }
         /* Look again soon, so whoever asked hears about it promptly, and often until the
          * device has played what came before it. */
         return look_soon(s, 2 * TICK_USEC);
