@@ -21,8 +21,11 @@ drive() {
                 "$ctl" stop >/dev/null 2>&1
         done
 }
+# At least KILLS kills, and more (up to three times as many) until half as many starts
+# have been acknowledged: how many fit between kills depends on the machine, and a
+# sanitizer build on a busy one fit 84 in 200.
 i=0
-while [ "$i" -lt "$KILLS" ]; do
+while [ "$i" -lt "$KILLS" ] || { [ "$(wc -l <"$tmp/acked")" -lt $((KILLS / 2)) ] && [ "$i" -lt $((KILLS * 3)) ]; }; do
         bus_start -c "$tmp/settings.conf" -o null
         drive &
         driver=$!
@@ -42,17 +45,16 @@ acked=$(wc -l <"$tmp/acked")
 bus_start -c "$tmp/settings.conf" -o null
 "$ctl" history --json >"$tmp/history.json"
 cat "$tmp/daemon.log" >>"$tmp/all.log"
-echo "# $acked starts acknowledged, $(jq '.entries | length' "$tmp/history.json") entries," \
+echo "# $i kills, $acked starts acknowledged, $(jq '.entries | length' "$tmp/history.json") entries," \
         "$(jq '[.entries[] | select(.outcome == "playing")] | length' "$tmp/history.json") cut off by a kill," \
         "$(grep -c 'dropping a torn last record' "$tmp/all.log") torn last records dropped on start"
-# How many starts fit between kills depends on the machine (a sanitizer build on a busy
-# one saw 175); what matters is that many did, and that kills cut routines short.
+# What matters is that many starts were acknowledged, and that kills cut routines short.
 exercised() {
         [ "$acked" -ge $((KILLS / 2)) ] || { echo "only $acked starts acknowledged"; return 1; }
         jq -e '[.entries[] | select(.outcome == "playing")] | length > 0' "$tmp/history.json" >/dev/null ||
                 { echo "no kill came while a routine played"; return 1; }
 }
-check "$KILLS kills, at least $((KILLS / 2)) starts acknowledged between them, some cut short" exercised
+check "$KILLS kills or more, at least $((KILLS / 2)) starts acknowledged between them, some cut short" exercised
 check "every acknowledged start is in the history" \
         sh -c "n=\$(jq '.entries | length' '$tmp/history.json'); [ \"\$n\" -ge $acked ] || { echo \"\$n entries for $acked acknowledged starts\"; exit 1; }"
 check "every record reads back whole: known outcomes, routine and level named" \
