@@ -40,6 +40,8 @@ void history_close(struct history *h) {
         if (h->fd >= 0)
                 close(h->fd);
         free(h->path);
+        free(h->pending_path);
+        free(h->pending_text);
         free(h);
 }
 
@@ -183,7 +185,7 @@ int history_open(const char *dir, struct history **ret) {
         if (!h)
                 return -ENOMEM;
         h->fd = -1;
-        if (asprintf(&h->path, "%s/history.jsonl", dir) < 0)
+        if (asprintf(&h->path, "%s/history.jsonl", dir) < 0 || asprintf(&h->pending_path, "%s/pending.json", dir) < 0)
                 return -ENOMEM;
         r = mkdir_parents(dir);
         if (r < 0)
@@ -308,6 +310,104 @@ unsigned history_streak(const struct history *h, usec_t now, const char *tz) {
         }
         zone_leave(&z);
         return streak;
+}
+
+/* Replaces the file at path by one holding text, on the disk before it takes the place of
+ * the old: a crash leaves one or the other, whole. */
+static int replace_file(const char *path, const char *text) {
+        _cleanup_free_ char *aside = NULL, *dir = strndup(path, (size_t) (strrchr(path, '/') - path));
+        size_t n = strlen(text);
+        ssize_t written;
+        int fd, r = 0;
+
+        if (!dir || asprintf(&aside, "%s.new", path) < 0)
+                return -ENOMEM;
+        fd = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        written = write(fd, text, n);
+        if (written < 0 || fsync(fd) < 0)
+                r = -errno;
+        else if ((size_t) written != n)
+                r = -ENOSPC;
+        close(fd);
+        if (r >= 0 && rename(aside, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlink(aside);
+                return r;
+        }
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* the rename, to the disk */
+        if (fd >= 0) {
+                (void) fsync(fd);
+                close(fd);
+        }
+        return 0;
+}
+
+/* {"skip":T,"snoozed":{"at":T,"scheduled":T,"routine":"ID"}}, either part left out. */
+static char *pending_to_text(const struct pending *p) {
+        json_object *o = json_object_new_object(), *snoozed = NULL;
+        const char *text;
+        char *ret = NULL;
+
+        if (!o || (p->snoozed_at && !(snoozed = json_object_new_object())))
+                goto out;
+        if (p->skip)
+                json_object_object_add(o, "skip", json_object_new_uint64(p->skip));
+        if (snoozed) {
+                json_object_object_add(snoozed, "at", json_object_new_uint64(p->snoozed_at));
+                json_object_object_add(snoozed, "scheduled", json_object_new_uint64(p->snoozed_scheduled));
+                json_object_object_add(snoozed, "routine", json_object_new_string(p->snoozed_routine));
+                json_object_object_add(o, "snoozed", snoozed);
+        }
+        if ((text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)))
+                ret = strdup(text);
+out:
+        json_object_put(o);
+        return ret;
+}
+
+int history_keep_pending(struct history *h, const struct pending *p) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        if ((p->skip || p->snoozed_at) && !(text = pending_to_text(p)))
+                return log_error_errno(ENOMEM, "Failed to keep what is asked of the schedule: %m");
+        if (h->pending_written && streq_ptr(text, h->pending_text))
+                return 0;
+        r = text ? replace_file(h->pending_path, text) : unlink(h->pending_path) < 0 && errno != ENOENT ? -errno : 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to keep what is asked of the schedule in %s (it holds until tiptoed "
+                                       "restarts): %m", h->pending_path);
+        free(h->pending_text);
+        h->pending_text = text;
+        h->pending_written = true;
+        text = NULL;
+        return 0;
+}
+
+void history_pending(struct history *h, struct pending *ret) {
+        json_object *o, *snoozed;
+        const char *routine;
+
+        *ret = (struct pending){};
+        if (access(h->pending_path, F_OK) < 0)
+                return;
+        o = json_object_from_file(h->pending_path);
+        if (!o || !json_object_is_type(o, json_type_object)) {
+                log_warning("%s is not what tiptoed writes there: a skip or snooze it held is forgotten.",
+                            h->pending_path);
+                json_object_put(o);
+                return;
+        }
+        ret->skip = get_usec(o, "skip");
+        if (json_object_object_get_ex(o, "snoozed", &snoozed) && (routine = get_string(snoozed, "routine")) && *routine &&
+            (ret->snoozed_routine = strdup(routine))) {
+                ret->snoozed_at = get_usec(snoozed, "at");
+                ret->snoozed_scheduled = get_usec(snoozed, "scheduled");
+        }
+        json_object_put(o);
 }
 
 int history_dir(bool system, char **ret) {

@@ -34,6 +34,9 @@ struct history {
         size_t n_entries;
         unsigned dropped;              /* lines that could not be read */
         usec_t last_completed;         /* kept as records come: properties read it often */
+        char *pending_path;
+        char *pending_text;            /* what pending.json holds, once written */
+        bool pending_written;
 };
 
 /* Opens (creating) dir/history.jsonl and reads it. */
@@ -53,6 +56,21 @@ usec_t history_last_completed(const struct history *h);
 /* Days in a row, up to today, with a completed routine; today counts once it is done.
  * Days are local days in tz (NULL: the system's). */
 unsigned history_streak(const struct history *h, usec_t now, const char *tz);
+
+/* What was asked of a scheduled run still to come, kept beside the history in pending.json
+ * so that a restart (an upgrade, a power cut) keeps it. 0: none. The file is replaced
+ * whole (written aside, then renamed) and removed when nothing is pending. */
+struct pending {
+        usec_t skip;              /* when the run to skip is due */
+        usec_t snoozed_at;        /* when the snoozed run starts */
+        usec_t snoozed_scheduled; /* when it was due */
+        char *snoozed_routine;
+};
+/* Writes p, unless the file holds it already; a failure is logged. */
+int history_keep_pending(struct history *h, const struct pending *p);
+/* What the file holds: all 0 if nothing, or if it cannot be read (logged). The caller
+ * frees ret->snoozed_routine. */
+void history_pending(struct history *h, struct pending *ret);
 
 const char *outcome_to_string(enum outcome o);
 

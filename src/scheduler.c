@@ -123,14 +123,14 @@ void scheduler_evaluate(struct scheduler *s) {
                 const char *routine = scheduler_routine_of(s, &o);
                 s->last = o.at;
                 format_local(o.at, when, sizeof when);
-                if (step == SCHEDULE_MISSED) {
-                        log_info("Missed the run of %s due %s (more than %u minutes ago).", routine, when,
-                                 sc->entries[o.entry].catch_up);
-                        (void) history_unplayed(s->history, o.at, routine, OUTCOME_MISSED);
-                } else if (s->skip_next) {
+                if (s->skip_next) { /* even one missed: it is the run the skip was for */
                         s->skip_next = false;
                         log_info("Skipping the run of %s due %s, as asked.", routine, when);
                         (void) history_unplayed(s->history, o.at, routine, OUTCOME_SKIPPED);
+                } else if (step == SCHEDULE_MISSED) {
+                        log_info("Missed the run of %s due %s (more than %u minutes ago).", routine, when,
+                                 sc->entries[o.entry].catch_up);
+                        (void) history_unplayed(s->history, o.at, routine, OUTCOME_MISSED);
                 } else
                         start_run(s, o.at, routine);
         }
@@ -163,7 +163,8 @@ static int on_time_change(sd_event_source *source, int fd, uint32_t revents, voi
 }
 
 /* Wakes for the next scheduled run (even one to skip: it is recorded when it comes) or the
- * snoozed one; NextRun is the next that will start. */
+ * snoozed one; NextRun is the next that will start. Whatever changes what comes next ends
+ * here, so here a skip and a snooze are kept for a restart. */
 static void arm(struct scheduler *s) {
         const struct schedule *sc = coach_schedule(s->coach);
         struct occurrence first, second;
@@ -193,6 +194,43 @@ static void arm(struct scheduler *s) {
                 if (s->changed)
                         s->changed(s, s->userdata);
         }
+        (void) history_keep_pending(s->history, &(struct pending){
+                .skip = have && s->skip_next ? first.at : 0,
+                .snoozed_at = s->snoozed.at,
+                .snoozed_scheduled = s->snoozed.scheduled,
+                .snoozed_routine = s->snoozed.routine,
+        });
+}
+
+/* A skip or a snooze asked for before a restart. The skip holds if the run it was for is
+ * still the next; a snoozed run that came due more than the catch-up window ago is missed,
+ * as a scheduled run would be. */
+static void restore_pending(struct scheduler *s) {
+        usec_t now = scheduler_now(s);
+        struct pending p;
+        struct occurrence next;
+        char when[64];
+
+        history_pending(s->history, &p);
+        if (p.snoozed_at) {
+                format_local(p.snoozed_at, when, sizeof when);
+                s->last = MAX(s->last, p.snoozed_scheduled); /* dealt with: by the snoozed run */
+                if (now > p.snoozed_at && now - p.snoozed_at > SCHEDULE_CATCH_UP_MINUTES * 60 * USEC_PER_SEC) {
+                        log_info("Missed the run of %s snoozed until %s.", p.snoozed_routine, when);
+                        (void) history_unplayed(s->history, p.snoozed_scheduled, p.snoozed_routine, OUTCOME_MISSED);
+                        free(p.snoozed_routine);
+                } else {
+                        log_info("%s stays snoozed until %s.", p.snoozed_routine, when);
+                        s->snoozed.at = p.snoozed_at;
+                        s->snoozed.scheduled = p.snoozed_scheduled;
+                        s->snoozed.routine = p.snoozed_routine;
+                }
+        }
+        if (p.skip && schedule_next(coach_schedule(s->coach), s->last, NULL, &next) && next.at == p.skip) {
+                format_local(p.skip, when, sizeof when);
+                log_info("The run due %s is still to be skipped.", when);
+                s->skip_next = true;
+        }
 }
 
 int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start,
@@ -211,6 +249,7 @@ int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_
                 s->offset = (int64_t) clock_start - (int64_t) scheduler_now(s);
         /* Never owe what came before the first start: a new box does not start at once. */
         s->last = history_last_scheduled(h) ?: scheduler_now(s);
+        restore_pending(s);
 
         r = sd_event_add_time(e, &s->timer, CLOCK_REALTIME, 0, 1, on_timer, s);
         if (r >= 0)

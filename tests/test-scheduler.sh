@@ -3,7 +3,8 @@
 # on the second; with the clock pretended (--clock-start), runs missed while the box was
 # off are recorded and the one still within its catch-up window starts; a restart never
 # runs the same morning twice; a run due while a routine plays is skipped; SkipNextRun,
-# CancelSkip and Snooze move NextRun; a completed routine makes a streak.
+# CancelSkip and Snooze move NextRun, and outlive a restart; a completed routine makes a
+# streak.
 [ -n "${TIPTOED_PRIVATE_BUS:-}" ] || TIPTOED_PRIVATE_BUS=1 exec dbus-run-session -- sh "$0" "$@" 2>/dev/null
 . "$top_srcdir/tests/tap.sh"
 tmp=$(mktemp -d)
@@ -103,7 +104,38 @@ check "NextRun is in 10 minutes" snoozed
 check "snooze when nothing scheduled has started: NotRunning" \
         expect_exit 1 "org.tiptoed.Coach1.Error.NotRunning" "$ctl" snooze 5
 check "snooze 0 is a bad argument" expect_exit 64 "give the minutes" "$ctl" snooze 0
+
+# --- a skip and a snooze outlive a restart ---------------------------------------------------
+check "SkipNextRun with the snooze pending" sh -c "'$ctl' skip-next"
 bus_stop
+cp -a "$STATE_DIRECTORY" "$tmp/state.kept" # this part runs days on; the next starts from here
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$((clock0 + $(date +%s) - real0))"
+check "restarted: NextRun is still the snoozed run" snoozed
+check "and tomorrow's 07:00 is still to be skipped" \
+        sh -c "'$ctl' schedule | sed -n 2p | grep -q 'Mon 2026-03-16 07:00	short.*skipped, as asked'"
+bus_stop
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-16 07:01:10' +%s)"
+last_three() { # the snoozed run missed (off past it), 07:00 skipped as asked, 07:01 playing
+        is "the last three outcomes" "missed skipped playing" "$(outcomes | tr ' ' '\n' | tail -n 3 | paste -sd' ')" &&
+        is "their runs" "$(usec '2026-03-15 07:00') $(usec '2026-03-16 07:00') $(usec '2026-03-16 07:01')" \
+                "$(history | jq -r '[.entries[-3:][] | .scheduled] | join(" ")')"
+}
+check "off until after both: the snoozed run is missed, 07:00 skipped, 07:01 plays" eventually 3 last_three
+"$ctl" stop
+eventually 3 prop_is State 's "idle"'
+check "SkipNextRun, then CancelSkip" sh -c "'$ctl' skip-next && '$ctl' cancel-skip"
+bus_stop
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-16 08:00' +%s)"
+check "restarted: a cancelled skip stays cancelled" prop_is NextRun "t $(usec '2026-03-17 07:00')"
+check "nothing pending is left in the state directory" test ! -e "$STATE_DIRECTORY/pending.json"
+"$ctl" skip-next
+bus_stop
+bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-17 09:00' +%s)"
+last_two() { is "the last two outcomes" "skipped missed" "$(outcomes | tr ' ' '\n' | tail -n 2 | paste -sd' ')"; }
+check "off past a run asked to be skipped: recorded as skipped, not missed; the next as missed" eventually 3 last_two
+check "and the skip is used up" prop_is NextRun "t $(usec '2026-03-18 07:00')"
+bus_stop
+rm -rf "$STATE_DIRECTORY" && mv "$tmp/state.kept" "$STATE_DIRECTORY" && rm "$STATE_DIRECTORY/pending.json"
 
 # --- an announcement before a run ------------------------------------------------------------
 settings '{ time = "07:00"; announce = 2; }'
@@ -134,6 +166,7 @@ bus_stop
 
 # --- a completed routine makes a streak -------------------------------------------------------
 settings ''
+rm "$STATE_DIRECTORY/pending.json" # the snooze above, which would come a day after this evening
 bus_start -c "$tmp/settings.conf" -o null --clock-start "$(date -u -d '2026-03-15 20:00' +%s)"
 check "SkipNextRun with no schedule: NothingScheduled, exit 1" \
         expect_exit 1 "org.tiptoed.Coach1.Error.NothingScheduled" "$ctl" skip-next
