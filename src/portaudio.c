@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "devclock.h"
 #include "log.h"
 #include "output.h"
 
@@ -23,10 +24,7 @@ struct pa_output {
         _Atomic bool racing;
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
-        usec_t origin;      /* when the device says its first frame was heard; the callback's */
-        usec_t late_min;    /* the least lateness of late_n buffers in a row */
-        unsigned late_n;
-        uint64_t dry_frame; /* frames given when the device last ran dry (0: never) */
+        struct devclock clock; /* the callback's */
         _Atomic usec_t lost; /* the gaps the device played, made up since */
         _Atomic usec_t revised; /* how much later the device's figures put it, with no gap */
         usec_t lost_told, revised_told;
@@ -36,15 +34,6 @@ struct pa_output {
 };
 
 #define STALLED_USEC (2 * USEC_PER_SEC)
-#define LOST_MIN_USEC (2 * USEC_PER_MSEC) /* how much later than its word a device must
-                                           * sound to have lost time: its latency figures
-                                           * wander by 0.3 ms (bench/compare's device) */
-#define LOST_BUFFERS 10 /* and for how many buffers in a row: one late figure is noise */
-#define DRY_FRAMES(o) (2 * (o)->output.rate) /* and how soon after PortAudio said it ran dry, */
-#define LOST_UNSAID_USEC (20 * USEC_PER_MSEC) /* unless it is this long: PortAudio does not
-                                                * always say (CI saw a 65.8 ms gap it did not);
-                                                * revisions of up to 7.4 ms were seen with
-                                                * both cores busy */
 
 static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
 }
@@ -178,38 +167,6 @@ static PaDeviceIndex find_device(const char *target) {
         return found;
 }
 
-/* The device's clock, against the system's: when, by what it says now, the device sounded
- * the first frame it was given. That creeps as its crystal and the system clock differ; it
- * jumps when the device ran dry and played a gap, which the player then makes up; and it
- * jumps by a couple of ms now and then with nothing heard, as a sound server revises its
- * figures (2-7 ms under load), which only moves the origin. A gap is a jump
- * PortAudio said came from running dry, or one too long to be a revision. */
-static void keep_time(struct pa_output *o, usec_t heard_at) {
-        usec_t origin = heard_at - usec_from_samples(o->frames, o->output.rate);
-        usec_t late = origin - o->origin;
-
-        if (o->origin == 0 || origin <= o->origin) {
-                o->origin = origin;
-                o->late_n = 0;
-                return;
-        }
-        if (late < LOST_MIN_USEC) {
-                o->late_n = 0;
-                return;
-        }
-        o->late_min = o->late_n++ == 0 ? late : MIN(o->late_min, late);
-        if (o->late_n < LOST_BUFFERS)
-                return;
-        bool dry = o->dry_frame > 0 && o->frames - o->dry_frame <= DRY_FRAMES(o);
-        if (dry || o->late_min >= LOST_UNSAID_USEC) {
-                feed_catch_up(o->output.feed, samples_from_usec(o->late_min, o->output.rate));
-                atomic_fetch_add_explicit(&o->lost, o->late_min, memory_order_relaxed);
-        } else
-                atomic_fetch_add_explicit(&o->revised, o->late_min, memory_order_relaxed);
-        o->origin += o->late_min;
-        o->late_n = 0;
-}
-
 static int callback(const void *input, void *output, unsigned long n, const PaStreamCallbackTimeInfo *time,
                     PaStreamCallbackFlags flags, void *userdata) {
         struct pa_output *o = userdata;
@@ -221,7 +178,7 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 o->t0 = now;
         if (flags & paOutputUnderflow) {
                 atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
-                o->dry_frame = o->frames;
+                devclock_ran_dry(&o->clock, o->frames);
         }
         due = o->t0 + usec_from_samples(o->frames, rate);
         if (latency <= 0 || latency >= 5.0)
@@ -240,7 +197,13 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 heard_at = USEC_INFINITY;
         else {
                 heard_at = now + (usec_t) (latency * 1e6);
-                keep_time(o, heard_at);
+                struct devclock_jump j = devclock_heard(&o->clock, o->frames, heard_at, (usec_t) (latency * 1e6));
+                if (j.lost) {
+                        feed_catch_up(o->output.feed, samples_from_usec(j.lost, rate));
+                        atomic_fetch_add_explicit(&o->lost, j.lost, memory_order_relaxed);
+                }
+                if (j.revised)
+                        atomic_fetch_add_explicit(&o->revised, j.revised, memory_order_relaxed);
         }
         feed_render(o->output.feed, output, n, heard_at);
         o->frames += n;
@@ -251,8 +214,8 @@ static int pa_start(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
         PaError e;
 
-        p->t0 = p->frames = p->origin = p->dry_frame = 0;
-        p->late_n = 0;
+        p->t0 = p->frames = 0;
+        devclock_start(&p->clock, o->rate, o->latency);
         p->last_renders = atomic_load(&o->feed->renders);
         p->last_progress = now_monotonic();
         e = Pa_StartStream(p->stream);
