@@ -196,8 +196,9 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                  * or more to begin, and until it does the latency it reports means nothing. */
                 heard_at = USEC_INFINITY;
         else {
-                heard_at = now + (usec_t) (latency * 1e6);
-                struct devclock_jump j = devclock_heard(&o->clock, o->frames, heard_at, (usec_t) (latency * 1e6));
+                usec_t buffered = (usec_t) (latency * 1e6);
+                heard_at = now + buffered;
+                struct devclock_jump j = devclock_heard(&o->clock, o->frames, heard_at, buffered);
                 if (j.lost) {
                         feed_catch_up(o->output.feed, samples_from_usec(j.lost, rate));
                         atomic_fetch_add_explicit(&o->lost, j.lost, memory_order_relaxed);
