@@ -46,6 +46,10 @@ pulse_stop() {
 }
 
 record_start() {
+        # A file left by an earlier recording would look begun before parecord has opened
+        # it: the recording would then miss the first cue's start, and every later cue
+        # would seem early by as much (bench/stall's trials, 29.6 and 49.4 ms).
+        rm -f "$1"
         # Its output goes to a file: a recorder left running by a failed check must not hold
         # the check's output pipe open, or the test would wait for it forever.
         parecord --device=speaker.monitor --file-format=wav --rate=22050 --channels=1 \
