@@ -52,6 +52,10 @@ void feed_catch_up(struct feed *f, uint64_t n) {
         player_catch_up(&f->player, n);
 }
 
+void feed_hold_back(struct feed *f, uint64_t n) {
+        player_hold_back(&f->player, n);
+}
+
 /* False when nothing the feed gave out has been heard yet. */
 static bool heard_frame(struct feed *f, usec_t now, uint64_t *ret) {
         uint64_t frame, end;

@@ -48,5 +48,7 @@ void feed_detach(struct feed *f, usec_t now);
 /* Audio thread: commands, then n frames, the first to be heard at heard_at
  * (USEC_INFINITY: the device has not begun to play, nobody knows when it will). */
 void feed_render(struct feed *f, int16_t *out, size_t n, usec_t heard_at);
-/* Audio thread: the device ran dry and lost n frames' time; the routine makes it up. */
+/* Audio thread: the device ran dry and lost n frames' time, or threw n frames of sound
+ * away; the routine makes it up, or holds back as much. */
 void feed_catch_up(struct feed *f, uint64_t n);
+void feed_hold_back(struct feed *f, uint64_t n);

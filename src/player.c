@@ -284,22 +284,35 @@ void player_pause_at(struct player *p, uint64_t pos) {
 
 void player_catch_up(struct player *p, uint64_t n) {
         if (running(p))
-                p->owed += n;
+                p->owed += (int64_t) n;
 }
 
-/* Pays what is owed out of the silence at pos, if pos is in one. */
+void player_hold_back(struct player *p, uint64_t n) {
+        if (running(p))
+                p->owed -= (int64_t) n;
+}
+
+/* Pays what is owed out of the silence at pos, if pos is in one: time lost by going on
+ * to where the silence ends sooner, time gained by going back to where it began, so that
+ * the silence is heard again from there. */
 static void make_up(struct player *p) {
         ssize_t i = player_cue_at(p, p->pos);
         uint64_t k;
 
         if (saying(p, i, p->pos))
                 return;
-        k = MIN(p->owed, cue_start(p, i + 1) - p->pos);
-        if (k == 0)
-                return;
-        p->pos += k;
-        p->owed -= k;
-        mark(p);
+        if (p->owed > 0) {
+                k = MIN((uint64_t) p->owed, cue_start(p, i + 1) - p->pos);
+                p->pos += k;
+                p->owed -= (int64_t) k;
+        } else {
+                uint64_t quiet_from = i < 0 ? 0 : p->track->clips[i].start + p->track->clips[i].clip->n_samples;
+                k = MIN((uint64_t) -p->owed, p->pos - quiet_from);
+                p->pos -= k;
+                p->owed += (int64_t) k;
+        }
+        if (k > 0)
+                mark(p);
 }
 
 /* Writes up to n frames of what sounds now, stopping early where that ends. */
@@ -336,7 +349,7 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                 size_t k;
 
                 settle(p);
-                if (p->owed > 0 && p->fade_left == 0 && running(p))
+                if (p->owed != 0 && p->fade_left == 0 && running(p))
                         make_up(p);
                 k = produce(p, out, p->fade_left > 0 ? MIN(n, (size_t) p->fade_left) : n);
                 for (size_t j = 0; j < k; j++) {

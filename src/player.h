@@ -71,7 +71,8 @@ struct player {
         _Atomic uint32_t gain; /* 1 << 16 is unity; any thread may set it */
         uint32_t peak;          /* the loudest sample, which limits the gain */
         uint64_t frame; /* frames written so far: the player's clock */
-        uint64_t owed;  /* frames of time the device lost, to come out of the next silence */
+        int64_t owed;   /* frames of time the device lost (> 0), to come out of the next
+                         * silence, or of sound it threw away (< 0), to go into it */
 
         struct {
                 _Atomic uint64_t frame, pos;
@@ -106,6 +107,11 @@ bool player_audible(const struct player *p);
  * never a word. Lost while nothing of the routine runs (paused, an interlude) it costs
  * nothing; a command starts the routine's time afresh, forgiving what is owed. */
 void player_catch_up(struct player *p, uint64_t n);
+
+/* The device threw n frames of sound away: what follows comes that much early. The
+ * silences that come next are lengthened by as much, never a word cut; otherwise as
+ * player_catch_up(), the two settling against each other. */
+void player_hold_back(struct player *p, uint64_t n);
 
 /* Pauses at once, as if the routine had been heard up to pos and no further: for a
  * player whose device went away with samples still in its buffers. */

@@ -3,6 +3,7 @@
 #include <alsa/asoundlib.h>
 #include <errno.h>
 #include <portaudio.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <time.h>
 
@@ -14,20 +15,28 @@
 extern void jack_set_error_function(void (*)(const char *)) __attribute__((weak));
 extern void jack_set_info_function(void (*)(const char *)) __attribute__((weak));
 
+#define JUMPS 32
+
 struct pa_output {
         struct output output;
         PaStream *stream;
         bool started, broken; /* broken: PortAudio is started afresh for the next stream */
         usec_t guard;       /* how far ahead of real time a device may ask before it is held back */
-        usec_t t0;          /* the first callback; only the callback touches t0 and frames */
+        usec_t t0;          /* the first callback; only the callback touches t0, frames and paced */
         uint64_t frames;
+        bool paced;         /* it raced: the system clock paces it */
         _Atomic bool racing;
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
         struct devclock clock; /* the callback's */
-        _Atomic usec_t lost; /* the gaps the device played, made up since */
-        _Atomic usec_t revised; /* how much later the device's figures put it, with no gap */
-        usec_t lost_told, revised_told;
+        /* Each jump in the device's clock, for pa_check() to tell: the callback fills a slot,
+         * then moves on jumps_written; the check reads up to it. A jump takes ten buffers
+         * (50 ms) and the check comes once a second while a stream runs, so the ring holds
+         * what comes between two checks. */
+        struct devclock_jump jumps[JUMPS];
+        _Atomic unsigned jumps_written;
+        unsigned jumps_told;
+        usec_t lost, skipped, revised; /* what was made up, held back, and taken for revisions */
         bool racing_told;
         uint64_t last_renders;
         usec_t last_progress;
@@ -189,9 +198,14 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 struct timespec ts = { (due - o->guard) / USEC_PER_SEC, (due - o->guard) % USEC_PER_SEC * 1000 };
                 while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
                         ;
+                o->paced = true;
                 atomic_store_explicit(&o->racing, true, memory_order_relaxed);
+        }
+        if (o->paced)
+                /* Its own figures mean nothing, even when a wake-up comes late: a clock kept
+                 * from them held back a stream by 400 ms. */
                 heard_at = due;
-        } else if (o->frames < 2 * (n + (uint64_t) (latency * rate)))
+        else if (o->frames < 2 * (n + (uint64_t) (latency * rate)))
                 /* Filling the device's buffer before it starts: a sound server can take a second
                  * or more to begin, and until it does the latency it reports means nothing. */
                 heard_at = USEC_INFINITY;
@@ -199,12 +213,15 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 usec_t buffered = (usec_t) (latency * 1e6);
                 heard_at = now + buffered;
                 struct devclock_jump j = devclock_heard(&o->clock, o->frames, heard_at, buffered);
-                if (j.lost) {
+                if (j.lost)
                         feed_catch_up(o->output.feed, samples_from_usec(j.lost, rate));
-                        atomic_fetch_add_explicit(&o->lost, j.lost, memory_order_relaxed);
+                if (j.skipped)
+                        feed_hold_back(o->output.feed, samples_from_usec(j.skipped, rate));
+                if (j.lost || j.skipped || j.revised) {
+                        unsigned w = atomic_load_explicit(&o->jumps_written, memory_order_relaxed);
+                        o->jumps[w % JUMPS] = j;
+                        atomic_store_explicit(&o->jumps_written, w + 1, memory_order_release);
                 }
-                if (j.revised)
-                        atomic_fetch_add_explicit(&o->revised, j.revised, memory_order_relaxed);
         }
         feed_render(o->output.feed, output, n, heard_at);
         o->frames += n;
@@ -216,6 +233,7 @@ static int pa_start(struct output *o) {
         PaError e;
 
         p->t0 = p->frames = 0;
+        p->paced = false;
         devclock_start(&p->clock, o->rate, o->latency);
         p->last_renders = atomic_load(&o->feed->renders);
         p->last_progress = now_monotonic();
@@ -226,6 +244,34 @@ static int pa_start(struct output *o) {
         }
         p->started = true;
         return 0;
+}
+
+/* Each jump, where in the stream it began and how long after the device last ran dry, so
+ * that a step in a recording can be matched to what the player made of it. */
+static void tell_jump(struct pa_output *p, const struct devclock_jump *j) {
+        char dry[64] = "never ran dry";
+        double at = (double) j->frame / p->output.rate;
+
+        if (j->after_dry != USEC_INFINITY)
+                snprintf(dry, sizeof dry, j->dry_held ? "%.3f s after it held %.1f ms" : "%.3f s after it said it ran dry",
+                         j->after_dry / 1e6, j->dry_held / 1e3);
+        if (j->lost) {
+                p->lost += j->lost;
+                log_debug("%s: a gap of %.1f ms at %.3f s of this stream, %s; lost %.1f ms to gaps so far, "
+                          "made up in the silences after them.",
+                          p->output.description, j->lost / 1e3, at, dry, p->lost / 1e3);
+        } else if (j->skipped) {
+                p->skipped += j->skipped;
+                log_debug("%s: %.1f ms of sound thrown away at %.3f s of this stream, %s; skipped %.1f ms so far, "
+                          "held back in the silences after them.",
+                          p->output.description, j->skipped / 1e3, at, dry, p->skipped / 1e3);
+        } else {
+                p->revised += (usec_t) llabs(j->revised);
+                log_debug("%s: %.1f ms %s than it said at %.3f s of this stream, %s; taken for a revision, "
+                          "%.1f ms so far.",
+                          p->output.description, llabs(j->revised) / 1e3, j->revised > 0 ? "later" : "sooner", at,
+                          dry, p->revised / 1e3);
+        }
 }
 
 static int pa_check(struct output *o, usec_t now) {
@@ -241,18 +287,13 @@ static int pa_check(struct output *o, usec_t now) {
                 log_debug("%s ran dry %u times: the listener heard gaps.", o->description, underflows);
                 p->underflows_told = underflows;
         }
-        usec_t lost = atomic_load(&p->lost);
-        if (lost != p->lost_told) {
-                log_debug("%s lost %.1f ms to gaps so far, made up in the silences after them.",
-                          o->description, lost / 1e3);
-                p->lost_told = lost;
+        unsigned w = atomic_load_explicit(&p->jumps_written, memory_order_acquire);
+        if (w - p->jumps_told > JUMPS) {
+                log_debug("%s: %u jumps in its clock came too fast to tell.", o->description, w - p->jumps_told - JUMPS);
+                p->jumps_told = w - JUMPS;
         }
-        usec_t revised = atomic_load(&p->revised);
-        if (revised != p->revised_told) {
-                log_debug("%s says it plays %.1f ms later than it said, without having run dry.",
-                          o->description, revised / 1e3);
-                p->revised_told = revised;
-        }
+        for (; p->jumps_told != w; p->jumps_told++)
+                tell_jump(p, &p->jumps[p->jumps_told % JUMPS]);
         if (Pa_IsStreamActive(p->stream) != 1)
                 return p->broken = true, -EIO;
         if (renders != p->last_renders) {

@@ -11,7 +11,9 @@
 struct run {
         struct devclock clock;
         uint64_t frame;
-        usec_t lost, revised;
+        usec_t lost, skipped;
+        int64_t revised;
+        struct devclock_jump last; /* the last jump, gap or revision */
 };
 
 /* n buffers, each heard late by late after where the first frame was heard, with
@@ -21,7 +23,10 @@ static void play(struct run *r, unsigned n, usec_t late, usec_t buffered) {
                 usec_t heard_at = T0 + usec_from_samples(r->frame, RATE) + late;
                 struct devclock_jump j = devclock_heard(&r->clock, r->frame, heard_at, buffered);
                 r->lost += j.lost;
+                r->skipped += j.skipped;
                 r->revised += j.revised;
+                if (j.lost || j.skipped || j.revised)
+                        r->last = j;
                 r->frame += BUFFER;
         }
 }
@@ -48,6 +53,9 @@ static void test_a_gap_portaudio_reports_is_made_up(void **state) {
         play(&r, 100, 8000, LATENCY);
         assert_int_equal(r.lost, 8000);
         assert_int_equal(r.revised, 0);
+        assert_int_equal(r.last.frame, 100 * BUFFER); /* told where, and why */
+        assert_int_equal(r.last.after_dry, 0);
+        assert_int_equal(r.last.dry_held, 0);
         play(&r, 1000, 8000, LATENCY); /* made up once, not again */
         assert_int_equal(r.lost, 8000);
 }
@@ -62,6 +70,36 @@ static void test_a_gap_found_by_a_drained_buffer_is_made_up(void **state) {
         play(&r, 100, 8600, LATENCY);
         assert_int_equal(r.lost, 8600);
         assert_int_equal(r.revised, 0);
+        assert_int_equal(r.last.frame, 106 * BUFFER);
+        assert_int_equal(r.last.after_dry, usec_from_samples(6 * BUFFER, RATE));
+        assert_int_equal(r.last.dry_held, 5 * USEC_PER_MSEC);
+}
+
+/* PulseAudio stopped for 35 ms: ALSA said it ran dry, the figures came 2.4 ms sooner,
+ * and every later cue was heard 2.1 ms early: it threw away more than it filled with
+ * silence. */
+static void test_sound_thrown_away_is_held_back(void **state) {
+        struct run r;
+        start(&r);
+        devclock_ran_dry(&r.clock, r.frame);
+        play(&r, 100, -2400, LATENCY);
+        assert_int_equal(r.skipped, 2400);
+        assert_int_equal(r.lost, 0);
+        assert_int_equal(r.revised, 0);
+        play(&r, 1000, -2400, LATENCY); /* held back once, not again */
+        assert_int_equal(r.skipped, 2400);
+        play(&r, 100, 0, LATENCY); /* and a gap after it counts from the new origin */
+        assert_int_equal(r.revised, 2400);
+}
+
+/* The figures came 2.1 ms sooner with no sign of running dry, and no cue was heard early. */
+static void test_sooner_without_a_sign_is_a_revision(void **state) {
+        struct run r;
+        start(&r);
+        play(&r, 100, -2100, LATENCY);
+        assert_int_equal(r.skipped, 0);
+        assert_int_equal(r.revised, -2100);
+        assert_int_equal(r.last.after_dry, USEC_INFINITY);
 }
 
 /* With both cores compiling, the figures crept past 2 ms with nothing heard. */
@@ -81,6 +119,7 @@ static void test_an_unannounced_jump(void **state) {
         play(&r, 100, 8000, LATENCY);
         assert_int_equal(r.lost, 0);
         assert_int_equal(r.revised, 8000);
+        assert_int_equal(r.last.after_dry, USEC_INFINITY);
         play(&r, 100, 8000 + 25000, LATENCY); /* too long to be a revision */
         assert_int_equal(r.lost, 25000);
 }
@@ -93,6 +132,8 @@ static void test_running_dry_long_before_is_no_sign(void **state) {
         play(&r, 100, 8000, LATENCY);
         assert_int_equal(r.lost, 0);
         assert_int_equal(r.revised, 8000);
+        assert_int_equal(r.last.after_dry, usec_from_samples((2 * RATE / BUFFER + 2) * BUFFER, RATE));
+        assert_int_equal(r.last.dry_held, 1 * USEC_PER_MSEC);
 }
 
 static void test_one_late_figure_is_noise(void **state) {
@@ -100,7 +141,7 @@ static void test_one_late_figure_is_noise(void **state) {
         start(&r);
         devclock_ran_dry(&r.clock, r.frame);
         for (int i = 0; i < 20; i++) {
-                play(&r, DEVCLOCK_LATE_BUFFERS - 1, 8000, LATENCY);
+                play(&r, DEVCLOCK_JUMP_BUFFERS - 1, 8000, LATENCY);
                 play(&r, 1, 0, LATENCY);
         }
         assert_int_equal(r.lost, 0);
@@ -122,6 +163,8 @@ int main(void) {
                 cmocka_unit_test(test_steady_figures_lose_nothing),
                 cmocka_unit_test(test_a_gap_portaudio_reports_is_made_up),
                 cmocka_unit_test(test_a_gap_found_by_a_drained_buffer_is_made_up),
+                cmocka_unit_test(test_sound_thrown_away_is_held_back),
+                cmocka_unit_test(test_sooner_without_a_sign_is_a_revision),
                 cmocka_unit_test(test_a_creep_is_a_revision),
                 cmocka_unit_test(test_an_unannounced_jump),
                 cmocka_unit_test(test_running_dry_long_before_is_no_sign),

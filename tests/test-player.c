@@ -400,6 +400,38 @@ static void test_lost_time_comes_out_of_silence(void **state) {
         assert_int_equal(player_mark_pos(p, &m, r[2].at), start_of(f, k + 2));
 }
 
+/* Sound the device threw away (what follows comes early) goes into the silences that
+ * follow, never into a word, and then the plan's spacing holds again. */
+static void test_thrown_away_sound_goes_into_silence(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        ssize_t k = find_kind(f->plan, 0, CUE_COUNT) + 1;
+        const struct placed_clip *c = &f->track.clips[k];
+        uint64_t held = RATE / 20;
+        struct run r[3];
+        struct player_mark m;
+
+        play_to(p, c->start + c->clip->n_samples / 2);
+        uint64_t began = p->frame - c->clip->n_samples / 2;
+        player_hold_back(p, held);
+        assert_int_equal(runs(p, start_of(f, k + 3) - p->pos, r, 3), 3);
+
+        assert_int_equal(r[0].n, c->clip->n_samples - c->clip->n_samples / 2); /* the rest of the word */
+        assert_int_equal(r[1].value, cue_value(k + 1));
+        assert_int_equal(r[1].n, c[1].clip->n_samples);                         /* all of the next */
+        assert_int_equal(r[1].at - began, start_of(f, k + 1) - c->start + held); /* later, by as much */
+        assert_int_equal(r[2].at - r[1].at, start_of(f, k + 2) - start_of(f, k + 1)); /* and no more */
+        assert_true(player_mark_at(p, r[1].at, &m));
+        assert_int_equal(player_mark_pos(p, &m, r[1].at), start_of(f, k + 1));
+
+        /* Time lost and sound thrown away settle against each other. */
+        player_catch_up(p, held);
+        player_hold_back(p, held);
+        uint64_t at = p->frame, pos = p->pos;
+        uint64_t next = listen_for(p, cue_value(k + 3), 60 * RATE);
+        assert_int_equal(next - at, start_of(f, k + 3) - pos);
+}
+
 /* Lost while paused, or before a command: the command starts the routine's time afresh. */
 static void test_lost_time_is_forgiven_by_a_command(void **state) {
         struct fixture *f = *state;
@@ -550,6 +582,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_marks_say_what_sounded, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pause_at_what_was_heard, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_lost_time_comes_out_of_silence, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_thrown_away_sound_goes_into_silence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_lost_time_is_forgiven_by_a_command, setup, teardown),
                 cmocka_unit_test(test_volume_never_clips),
                 cmocka_unit_test(test_fade_is_a_ramp),
