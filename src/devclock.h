@@ -4,9 +4,9 @@
  *
  * Those figures creep as the device's crystal and the system clock differ. They jump
  * later when the device ran dry and played a gap, which the player then makes up; and
- * sooner when, running dry, it threw sound away: PulseAudio, stopped for 30-45 ms, filled
- * the time with silence and then dropped as much of what it was given and 2-5 ms more,
- * and every later cue came that much early (bench/stall), which the player holds back.
+ * sooner when, running dry, it threw sound away: PulseAudio, stopped for 35-40 ms, now and
+ * then dropped 1.5-4.5 ms more of what it was given than it filled with silence, and
+ * every later cue came that much early (bench/stall), which the player holds back.
  * They also move past 2 ms either way with nothing heard, as a sound server revises them
  * (2.0-2.8 ms seen with both cores compiling), which only moves the origin. A jump was
  * heard when it comes soon after the device ran dry, or is too long to be a revision. */
