@@ -22,10 +22,9 @@ struct pa_output {
         PaStream *stream;
         bool started, broken; /* broken: PortAudio is started afresh for the next stream */
         usec_t guard;       /* how far ahead of real time a device may ask before it is held back */
-        usec_t t0;          /* the first callback; only the callback touches t0, frames and paced */
+        usec_t t0;          /* the first callback; only the callback touches t0 and frames */
         uint64_t frames;
-        bool paced;         /* it raced: the system clock paces it */
-        _Atomic bool racing;
+        _Atomic bool racing; /* it asked faster than real time: the system clock paces it */
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
         struct devclock clock; /* the callback's */
@@ -198,10 +197,9 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 struct timespec ts = { (due - o->guard) / USEC_PER_SEC, (due - o->guard) % USEC_PER_SEC * 1000 };
                 while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
                         ;
-                o->paced = true;
                 atomic_store_explicit(&o->racing, true, memory_order_relaxed);
         }
-        if (o->paced)
+        if (atomic_load_explicit(&o->racing, memory_order_relaxed))
                 /* Its own figures mean nothing, even when a wake-up comes late: a clock kept
                  * from them held back a stream by 400 ms. */
                 heard_at = due;
@@ -233,7 +231,7 @@ static int pa_start(struct output *o) {
         PaError e;
 
         p->t0 = p->frames = 0;
-        p->paced = false;
+        atomic_store(&p->racing, false);
         devclock_start(&p->clock, o->rate, o->latency);
         p->last_renders = atomic_load(&o->feed->renders);
         p->last_progress = now_monotonic();
