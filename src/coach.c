@@ -25,7 +25,8 @@ struct workout {
         usec_t paused_since, paused; /* CLOCK_MONOTONIC */
         unsigned skipped_steps;
         bool announcement; /* not a routine: the schedule saying one is coming */
-        bool stopping, ended;
+        bool stopping;     /* told to stop: fading out */
+        bool ended;        /* its end is decided and told of (COACH_FINISHED) */
 };
 
 struct coach {
@@ -168,11 +169,9 @@ static void reap_now(struct coach *c) {
 
 static int on_reap(sd_event_source *s, void *userdata) {
         struct coach *c = userdata;
-        bool announcement = c->workout && c->workout->announcement;
 
         reap_now(c);
-        if (!announcement)
-                emit(c, COACH_FINISHED);
+        emit(c, COACH_QUIET);
         emit(c, COACH_CHANGED);
         return 0;
 }
@@ -193,12 +192,15 @@ static void count_pause(struct workout *w, bool paused) {
         }
 }
 
-/* What the workout came to, for coach_last(); it is over from now on. */
+/* What the workout came to, for coach_last(), told of once: it is over from now on, even
+ * while a Stop still fades out, so that whoever asked to stop reads it stopped. */
 static void record_end(struct coach *c, struct workout *w) {
         struct session_status st;
         char at[16], total[16];
         int error = session_error(w->session);
 
+        if (w->ended || w->announcement)
+                return;
         session_status(w->session, &st);
         count_pause(w, false);
         free(c->last.routine);
@@ -218,6 +220,7 @@ static void record_end(struct coach *c, struct workout *w) {
         else
                 log_info("Stopped %s at %s of %s.", w->routine->id, at, total);
         w->ended = true;
+        emit(c, COACH_FINISHED);
 }
 
 static void on_session(struct session *s, enum session_event e, void *userdata) {
@@ -239,10 +242,8 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
                 break;
         case SESSION_END:
                 /* Freed from the loop, not from inside the session's own callback. */
-                if (w->announcement)
-                        w->ended = true;
-                else
-                        record_end(c, w);
+                record_end(c, w);
+                w->ended = true;
                 sd_event_source_set_enabled(c->reap, SD_EVENT_ONESHOT);
                 break;
         }
@@ -328,8 +329,7 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
 static int make_way(struct coach *c, struct conf_error *err) {
         struct workout *w = c->workout;
 
-        if (w && w->stopping && !w->ended && !w->announcement)
-                record_end(c, w); /* Stop, then at once Start: the fade need not finish first */
+        /* Stop, then at once Start: the fade need not finish first. */
         if (w && (w->ended || w->stopping || w->announcement))
                 on_reap(c->reap, c);
         if (c->workout)
@@ -438,6 +438,7 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
                 c->workout->skipped_steps++;
         if (r >= 0 && command == PLAYER_STOP) {
                 c->workout->stopping = true;
+                record_end(c, c->workout);
                 emit(c, COACH_CHANGED);
         }
         if (r == -EAGAIN)

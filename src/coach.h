@@ -27,7 +27,8 @@ enum coach_event {
         COACH_RELOADED, /* the settings were read again: the schedule may have changed */
         COACH_CHANGED,  /* what coach_status() says may have changed */
         COACH_CUE,      /* a cue began to be heard: coach_status()'s cue */
-        COACH_FINISHED, /* a workout ended: coach_last() */
+        COACH_FINISHED, /* a workout's end was decided: coach_last(); it may still be fading */
+        COACH_QUIET,    /* a workout ended and fell silent: nothing plays */
 };
 
 struct coach;
@@ -68,7 +69,7 @@ DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 /* name "" or NULL: the settings' routine. scheduled: the scheduled run it is, or 0. */
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
-/* A routine told to stop that has not yet been told of as finished (COACH_FINISHED comes). */
+/* A routine told to stop, or finished, that is still fading out (COACH_QUIET comes). */
 bool coach_ending(const struct coach *c);
 /* Ends an announcement being said; false when none is. */
 bool coach_hush(struct coach *c);

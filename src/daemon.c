@@ -48,6 +48,8 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
         case COACH_FINISHED:
                 scheduler_finished(d->scheduler);
                 bus_emit_finished(d);
+                break;
+        case COACH_QUIET: /* the fade and the goodbye were heard */
                 if (d->stopping)
                         sd_event_exit(d->event, d->exit_status);
                 break;

@@ -23,7 +23,12 @@ cp "$tmp/settings.conf" "$tmp/good.conf"
 bus_start -c "$tmp/settings.conf" -o null -v
 $BUSCTL monitor --json=short org.tiptoed.Coach1 >"$tmp/monitor.json" 2>/dev/null &
 monitor_pid=$!
-sleep 0.3
+# The monitor listens once it sees a ping of ours; a signal sent before that would be lost.
+monitor_listens() {
+        $BUSCTL call org.tiptoed.Coach1 /org/tiptoed/Coach1 org.freedesktop.DBus.Peer Ping >/dev/null &&
+                grep -q '"member":"Ping"' "$tmp/monitor.json"
+}
+eventually 10 monitor_listens || echo "Bail out! busctl monitor never listened"
 # seen MEMBER JQ-FILTER: a signal the monitor saw, whose payload data the filter accepts.
 seen() {
         eventually 5 sh -c "jq -e -s '[.[] | select(.member == \"$1\") | .payload.data | select($2)] | length > 0' \
@@ -199,8 +204,12 @@ printf 'levle = "hard";\n' >>"$tmp/settings.conf"
 check "reload of a broken file: InvalidConfig with FILE:LINE" \
         expect_exit 1 "InvalidConfig: $tmp/settings.conf:3: unknown setting 'levle' (did you mean 'level'?)" "$ctl" reload
 check "the routine plays on through a bad reload" prop_is State 's "running"'
-check "SIGHUP with the broken file: the daemon stays, logs why" \
-        sh -c "kill -HUP $daemon_pid && sleep 0.5 && kill -0 $daemon_pid && grep -q 'Reload failed, keeping the settings in use: .*settings.conf:3' '$tmp/daemon.log'"
+hup_keeps_settings() {
+        kill -HUP "$daemon_pid" &&
+                eventually 5 grep -q 'Reload failed, keeping the settings in use: .*settings.conf:3' "$tmp/daemon.log" &&
+                kill -0 "$daemon_pid"
+}
+check "SIGHUP with the broken file: the daemon stays, logs why" hup_keeps_settings
 head -c 4096 /dev/urandom >"$tmp/settings.conf"
 check "a settings file replaced by garbage: reload says InvalidConfig with the file" \
         expect_exit 1 "InvalidConfig: $tmp/settings.conf:[0-9]*:" "$ctl" reload
