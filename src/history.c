@@ -13,6 +13,7 @@
 static const char *const outcome_names[_OUTCOME_MAX] = {
         [OUTCOME_PLAYING] = "playing",   [OUTCOME_COMPLETED] = "completed", [OUTCOME_STOPPED] = "stopped",
         [OUTCOME_FAILED] = "failed",     [OUTCOME_MISSED] = "missed",       [OUTCOME_SKIPPED] = "skipped",
+        [OUTCOME_CUT] = "cut",
 };
 
 const char *outcome_to_string(enum outcome o) {
@@ -198,6 +199,12 @@ int history_open(const char *dir, struct history **ret) {
         r = read_all(h);
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", h->path);
+        /* Opened as a daemon starts: nothing it reads can be playing. A start with no end
+         * was cut short by a kill or a power cut; its end was never decided, so none is
+         * written for it. */
+        for (size_t i = 0; i < h->n_entries; i++)
+                if (h->entries[i].outcome == OUTCOME_PLAYING)
+                        h->entries[i].outcome = OUTCOME_CUT;
         *ret = h;
         h = NULL;
         return 0;

@@ -46,19 +46,19 @@ bus_start -c "$tmp/settings.conf" -o null
 "$ctl" history --json >"$tmp/history.json"
 cat "$tmp/daemon.log" >>"$tmp/all.log"
 echo "# $i kills, $acked starts acknowledged, $(jq '.entries | length' "$tmp/history.json") entries," \
-        "$(jq '[.entries[] | select(.outcome == "playing")] | length' "$tmp/history.json") cut off by a kill," \
+        "$(jq '[.entries[] | select(.outcome == "cut")] | length' "$tmp/history.json") cut off by a kill," \
         "$(grep -c 'dropping a torn last record' "$tmp/all.log") torn last records dropped on start"
 # What matters is that many starts were acknowledged, and that kills cut routines short.
 exercised() {
         [ "$acked" -ge $((KILLS / 2)) ] || { echo "only $acked starts acknowledged"; return 1; }
-        jq -e '[.entries[] | select(.outcome == "playing")] | length > 0' "$tmp/history.json" >/dev/null ||
+        jq -e '[.entries[] | select(.outcome == "cut")] | length > 0' "$tmp/history.json" >/dev/null ||
                 { echo "no kill came while a routine played"; return 1; }
 }
 check "$KILLS kills or more, at least $((KILLS / 2)) starts acknowledged between them, some cut short" exercised
 check "every acknowledged start is in the history" \
         sh -c "n=\$(jq '.entries | length' '$tmp/history.json'); [ \"\$n\" -ge $acked ] || { echo \"\$n entries for $acked acknowledged starts\"; exit 1; }"
 check "every record reads back whole: known outcomes, routine and level named" \
-        jq -e '.entries | all(.routine == "short" and .level == "normal" and (.outcome == "stopped" or .outcome == "playing" or .outcome == "completed"))' "$tmp/history.json"
+        jq -e '.entries | all(.routine == "short" and .level == "normal" and (.outcome == "stopped" or .outcome == "cut" or .outcome == "completed"))' "$tmp/history.json"
 check "no line had to be skipped as unreadable" sh -c "! grep -q 'are not history records' '$tmp/all.log'"
 check "the daemon starts and records on the history it left" sh -c "'$ctl' start && '$ctl' stop"
 finish

@@ -57,6 +57,7 @@ static void test_records_read_back(void **state) {
         assert_int_equal(history_end(h, t + 1000, t + 20 * 60 * USEC_PER_SEC, OUTCOME_COMPLETED, 42 * USEC_PER_SEC,
                                      19 * 60 * USEC_PER_SEC, 2), 0);
         assert_int_equal(history_start(h, t + HOUR, 0, "short", "hard"), 0); /* by hand, never ended */
+        assert_int_equal(h->entries[2].outcome, OUTCOME_PLAYING);
         history_close(h);
 
         assert_int_equal(history_open(dir, &h), 0);
@@ -69,10 +70,17 @@ static void test_records_read_back(void **state) {
         assert_int_equal(h->entries[1].paused, 42 * USEC_PER_SEC);
         assert_int_equal(h->entries[1].heard, 19 * 60 * USEC_PER_SEC);
         assert_int_equal(h->entries[1].skipped_steps, 2);
-        assert_int_equal(h->entries[2].outcome, OUTCOME_PLAYING); /* the daemon died during it */
+        assert_int_equal(h->entries[2].outcome, OUTCOME_CUT); /* the daemon died during it */
+        assert_string_equal(outcome_to_string(h->entries[2].outcome), "cut");
         assert_int_equal(history_last_scheduled(h), t);
         assert_int_equal(history_last_completed(h), t + 20 * 60 * USEC_PER_SEC);
         assert_int_equal(h->dropped, 0);
+        /* A routine started now plays until it ends, beside the one cut. */
+        assert_int_equal(history_start(h, t + 2 * HOUR, 0, "short", "hard"), 0);
+        assert_int_equal(h->entries[3].outcome, OUTCOME_PLAYING);
+        assert_int_equal(history_end(h, t + 2 * HOUR, t + 3 * HOUR, OUTCOME_STOPPED, 0, 0, 0), 0);
+        assert_int_equal(h->entries[3].outcome, OUTCOME_STOPPED);
+        assert_int_equal(h->entries[2].outcome, OUTCOME_CUT);
         history_close(h);
         remove_dir(dir);
 }
@@ -89,18 +97,20 @@ static void test_torn_record_is_dropped_not_glued(void **state) {
         assert_int_equal(history_open(dir, &h), 0);
         assert_int_equal(h->n_entries, 1);
         assert_int_equal(h->dropped, 0);
-        assert_int_equal(history_end(h, t, t + HOUR, OUTCOME_STOPPED, 0, HOUR, 0), 0);
+        assert_int_equal(history_start(h, t + DAY, t + DAY, "morning-feet", "normal"), 0);
+        assert_int_equal(history_end(h, t + DAY, t + DAY + HOUR, OUTCOME_STOPPED, 0, HOUR, 0), 0);
         history_close(h);
         assert_int_equal(history_open(dir, &h), 0);
-        assert_int_equal(h->n_entries, 1);
-        assert_int_equal(h->entries[0].outcome, OUTCOME_STOPPED); /* the end after the tear reads */
+        assert_int_equal(h->n_entries, 2);
+        assert_int_equal(h->entries[0].outcome, OUTCOME_CUT);     /* its end was torn */
+        assert_int_equal(h->entries[1].outcome, OUTCOME_STOPPED); /* the records after the tear read */
         assert_int_equal(h->dropped, 0);
         history_close(h);
 
         append_raw(dir, "not a record\n{\"event\":\"missed\",\"at\":5,\"scheduled\":5,\"routine\":\"x\"}\n");
         assert_int_equal(history_open(dir, &h), 0);
         assert_int_equal(h->dropped, 1);
-        assert_int_equal(h->n_entries, 2);
+        assert_int_equal(h->n_entries, 3);
         history_close(h);
         remove_dir(dir);
 }
