@@ -11,8 +11,8 @@
 #include "zone.h"
 
 static const char *const outcome_names[_OUTCOME_MAX] = {
-        [OUTCOME_PLAYING] = "playing",   [OUTCOME_COMPLETED] = "completed", [OUTCOME_STOPPED] = "stopped",
-        [OUTCOME_FAILED] = "failed",     [OUTCOME_MISSED] = "missed",       [OUTCOME_SKIPPED] = "skipped",
+        [OUTCOME_PLAYING] = "playing", [OUTCOME_COMPLETED] = "completed", [OUTCOME_STOPPED] = "stopped",
+        [OUTCOME_FAILED] = "failed",   [OUTCOME_MISSED] = "missed",       [OUTCOME_SKIPPED] = "skipped",
         [OUTCOME_CUT] = "cut",
 };
 

@@ -8,13 +8,13 @@
 #include "util.h"
 
 enum outcome {
-        OUTCOME_PLAYING,     /* started, not ended yet */
+        OUTCOME_PLAYING, /* started, not ended yet */
         OUTCOME_COMPLETED,
         OUTCOME_STOPPED,
-        OUTCOME_FAILED,      /* the output failed */
-        OUTCOME_MISSED,      /* a scheduled run nobody was there for: off, asleep */
-        OUTCOME_SKIPPED,     /* a scheduled run not started: asked to skip, or a routine was playing */
-        OUTCOME_CUT,         /* started, never ended: the daemon or the box died during it */
+        OUTCOME_FAILED,  /* the output failed */
+        OUTCOME_MISSED,  /* a scheduled run nobody was there for: off, asleep */
+        OUTCOME_SKIPPED, /* a scheduled run not started: asked to skip, or a routine was playing */
+        OUTCOME_CUT,     /* started, never ended: the daemon or the box died during it */
         _OUTCOME_MAX,
 };
 
