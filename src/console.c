@@ -62,11 +62,7 @@ static void on_session(struct session *s, enum session_event ev, void *userdata)
         struct session_status st;
 
         session_status(s, &st);
-        if (ev == SESSION_CUE && st.heard.cue >= 0) {
-                const struct cue *cue = &session_plan(s)->cues[st.heard.cue];
-                log_debug("cue %zd %s heard at %.6f (planned %.6f): %s", st.heard.cue, cue_kind_to_string(cue->kind),
-                          now_monotonic() / 1e6, cue->start / 1e6, cue->text);
-        } else if (ev == SESSION_STATE && st.heard.state != c->announced) {
+        if (ev == SESSION_STATE && st.heard.state != c->announced) {
                 c->announced = st.heard.state;
                 log_debug("%s at %.6f%s%s", player_state_to_string(st.heard.state), now_monotonic() / 1e6,
                           st.reason ? ": " : "", st.reason ?: "");
