@@ -13,7 +13,9 @@
  * order, or a gap is off by more than the tolerance. --quiet-after says where the first
  * stretch of 200 ms of quiet at or after an instant begins (bench/timing's pauses). With
  * --onsets, each cue is looked for wherever it is next heard, however late, and its onset is
- * compared with the plan's (bench/compare, for players that drift by seconds). */
+ * compared with the plan's (bench/compare, for players that drift by seconds); given
+ * --tolerance-ms too, it exits 1 when a gap between consecutive onsets is off by more than
+ * that (a path that resamples, whose waveform is not the clips' sample for sample). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -135,8 +137,8 @@ static size_t leading_quiet(const struct clip *c) {
  * players that drift by seconds, whose cues cannot be looked for near where they belong.
  * Every cue is a stretch of sound as long as its clip, the next begins after quiet, and
  * nothing else is heard: each onset in turn is the next cue's. */
-static int onsets(const struct recording *r, const struct plan *p, const struct track *t) {
-        double *errors = calloc(p->n_cues, sizeof *errors), last = 0, t0 = 0;
+static int onsets(const struct recording *r, const struct plan *p, const struct track *t, double gap_tolerance) {
+        double *errors = calloc(p->n_cues, sizeof *errors), last = 0, t0 = 0, worst_gap = 0;
         size_t at = 0, n = 0, near = r->rate * NEAR_MSEC / 1000;
 
         if (!errors)
@@ -151,7 +153,9 @@ static int onsets(const struct recording *r, const struct plan *p, const struct 
                 double heard = (double) (at - lead) / r->rate;
                 if (i == 0)
                         t0 = heard;
-                last = (heard - t0 - p->cues[i].start / 1e6) * 1000;
+                double error = (heard - t0 - p->cues[i].start / 1e6) * 1000;
+                worst_gap = MAX(worst_gap, fabs(error - last)); /* the gap from the cue before */
+                last = error;
                 errors[n++] = fabs(last);
                 printf("cue %zu %-11s %9.3f  heard at %9.4f  onset error %+10.3f ms  %s\n", i,
                        cue_kind_to_string(p->cues[i].kind), p->cues[i].start / 1e6, heard, last, p->cues[i].text);
@@ -162,11 +166,12 @@ static int onsets(const struct recording *r, const struct plan *p, const struct 
         else if ((at = next_onset(r, at, 50)) < r->n)
                 printf("# sound after the last cue, at %.4f s: the cues are not what was heard\n", (double) at / r->rate);
         qsort(errors, n, sizeof *errors, cmp_double);
-        printf("# onsets: %zu of %zu cues; onset error |median| %.3f ms, p99 %.3f ms, max %.3f ms; drift %.3f s\n",
-               n, p->n_cues, n ? errors[n / 2] : 0, n ? errors[MIN(n - 1, (size_t) ceil(n * 0.99) - 1)] : 0,
-               n ? errors[n - 1] : 0, last / 1000);
+        printf("# onsets: %zu of %zu cues; onset error |median| %.3f ms, p99 %.3f ms, max %.3f ms; drift %.3f s; "
+               "gap error max %.3f ms\n",
+               n, p->n_cues, n ? errors[n / 2] : 0, n ? errors[MIN(n - 1, (size_t)ceil(n * 0.99) - 1)] : 0,
+               n ? errors[n - 1] : 0, last / 1000, worst_gap);
         free(errors);
-        return n == p->n_cues && at >= r->n ? 0 : 1;
+        return n == p->n_cues && at >= r->n && !(worst_gap > gap_tolerance) ? 0 : 1;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -183,7 +188,7 @@ int main(int argc, char *argv[]) {
                 { "onsets", no_argument, NULL, 'o' },
                 {}
         };
-        double tolerance = 2.0;
+        double tolerance = 2.0, onset_gap_tolerance = INFINITY;
         int level = LEVEL_NORMAL, c;
         bool by_onsets = false;
         size_t first = 0, last = SIZE_MAX, n_quiet = 0;
@@ -197,7 +202,7 @@ int main(int argc, char *argv[]) {
                 else if (c == 'q' && n_quiet < ELEMENTSOF(quiet_after))
                         quiet_after[n_quiet++] = atof(optarg);
                 else if (c == 't')
-                        tolerance = atof(optarg);
+                        tolerance = onset_gap_tolerance = atof(optarg);
                 else if (c == 'c' && sscanf(optarg, "%zu-%zu", &first, &last) >= 1)
                         ;
                 else if (c == 'l' && (level = level_from_string(optarg)) >= 0)
@@ -217,7 +222,7 @@ int main(int argc, char *argv[]) {
         const struct track *track = planned.track;
 
         if (by_onsets) {
-                int r = onsets(&rec, plan, track);
+                int r = onsets(&rec, plan, track, onset_gap_tolerance);
                 planned_free(&planned);
                 free(rec.pcm);
                 return r;
