@@ -4,6 +4,7 @@
 # pause by itself, come back, go on from the right cue, and never race or hang.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/pulse.sh"
+. "$top_srcdir/tests/resumed.sh"
 
 live_setup
 
@@ -40,26 +41,7 @@ device_lost() {
         wait $pid || { echo "tiptoed failed:"; cat "$tmp/err"; return 1; }
         record_stop
         grep -q "Lost sound device" "$tmp/err" && grep -q "again" "$tmp/err" || { cat "$tmp/err"; return 1; }
-        # The last cue tiptoed heard begin before the loss is the one to go on from.
-        last=$(sed -n '/Lost sound device/q; s/^tiptoed: cue \([0-9]*\) .*/\1/p' "$tmp/err" | tail -n 1)
-        [ -n "$last" ] || { cat "$tmp/err"; return 1; }
-        if [ "$last" -gt 0 ]; then
-                "$heard" --cues "0-$((last - 1))" "$tmp/before.wav" "$routine" "$voice" >"$tmp/out" ||
-                        { echo "before the loss:"; cat "$tmp/out"; return 1; }
-        fi
-        # Either the cue cut off is said again whole, or, lost in the quiet after it, the next comes.
-        if "$heard" --cues "$last-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                resumed=$last
-        elif "$heard" --cues "0-$last" "$tmp/before.wav" "$routine" "$voice" >/dev/null &&
-                "$heard" --cues "$((last + 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                resumed=$((last + 1))
-        else
-                echo "after the loss (last cue begun: $last):"; cat "$tmp/out" "$tmp/err"; return 1
-        fi
-        # ... and not from further back: the cue before is not in the second recording.
-        if "$heard" --cues "$((resumed - 1))-99" "$tmp/after.wav" "$routine" "$voice" >"$tmp/out"; then
-                echo "went on from cue $((resumed - 1)), before the one cut off ($resumed):"; cat "$tmp/out"; return 1
-        fi
+        resumed_right "$tmp/err" "$tmp/before.wav" "$tmp/after.wav"
 }
 check "sound server killed and restarted: paused, went on from the right cue, nothing skipped" device_lost
 
