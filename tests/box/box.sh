@@ -9,6 +9,12 @@
 #   box_boot PHASE      boots it with $share/phase = PHASE; box_wait SECONDS until it powers off
 #                       (1 when it is still running then, 0 at once when it writes $share/cut-now)
 #   box_cut             kills qemu: the power cut
+#
+# The box has a USB controller with nothing on it. The guest asks for what a person does with
+# a cable by writing a qemu monitor command to $share/ask (device_add usb-audio,id=speaker,
+# bus=xhci.0,audiodev=usb1); box_wait types it at the monitor and removes the file. What the
+# USB speaker plays lands in $work/usb1.wav, or usb2.wav when it was plugged in with
+# audiodev=usb2 (qemu's wav backend starts its file afresh each time it is opened).
 
 box_cache=${TIPTOED_BOX_CACHE:-/var/cache/tiptoed-box}
 box_mirror=${TIPTOED_BOX_MIRROR:-http://deb.debian.org/debian}
@@ -28,12 +34,13 @@ box_setup() {
         work=$(mktemp -d /var/tmp/tiptoed-box.XXXXXX)
         share=$work/share
         mkdir "$share"
-        qemu_pid=
+        qemu_pid= monitor_pid=
         trap box_cleanup EXIT
 }
 
 box_cleanup() {
         [ -n "$qemu_pid" ] && kill -KILL "$qemu_pid" 2>/dev/null
+        box_monitor_stop
         [ -n "${TIPTOED_BOX_KEEP:-}" ] && { box_say "kept $work"; return; }
         rm -rf "$work"
 }
@@ -94,6 +101,7 @@ UNIT
         cp "$(ls "$root"/boot/initrd.img-* | tail -n 1)" "$work/initrd.img"
         mkfs.ext4 -q -L box -d "$root" "$work/box.img" 3G
         rm -rf "$root"
+        sync # the image written back now, not while the box plays (a stall the box would hear)
         cp "$1" "$share/guest"
 }
 
@@ -102,15 +110,31 @@ UNIT
 # at equal priority, a 60 ms gap the daemon logged cut a word it played).
 box_boot() {
         echo "$1" >"$share/phase"
-        rm -f "$share/cut-now"
+        rm -f "$share/cut-now" "$share/ask"
+        rm -f "$work/monitor.in" "$work/monitor.out"
+        mkfifo "$work/monitor.in" "$work/monitor.out"
         nice -n -10 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1536 -smp 2 \
                 -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
                 -append "root=/dev/vda rw console=ttyS0 quiet" \
                 -drive file="$work/box.img",format=raw,if=virtio \
                 -virtfs local,path="$share",mount_tag=share,security_model=passthrough,id=share \
-                -nic none -nographic -no-reboot -serial file:"$work/console-$1.log" -monitor none \
+                -nic none -nographic -no-reboot -serial file:"$work/console-$1.log" \
+                -chardev pipe,id=monitor,path="$work/monitor" -mon chardev=monitor,mode=readline \
+                -device qemu-xhci,id=xhci \
+                -audiodev wav,id=usb1,path="$work/usb1.wav",out.channels=1,out.frequency=48000 \
+                -audiodev wav,id=usb2,path="$work/usb2.wav",out.channels=1,out.frequency=48000 \
                 >/dev/null 2>&1 &
         qemu_pid=$!
+        # The monitor's answers, kept for whoever looks into a failure (box_cleanup stops it).
+        cat "$work/monitor.out" >>"$work/monitor-$1.log" &
+        monitor_pid=$!
+}
+
+box_ask() {
+        [ -e "$share/ask" ] || return 0
+        cat "$share/ask" >"$work/monitor.in"
+        box_say "the box asked the monitor: $(cat "$share/ask")"
+        rm -f "$share/ask"
 }
 
 box_wait() {
@@ -118,14 +142,22 @@ box_wait() {
         while kill -0 "$qemu_pid" 2>/dev/null; do
                 [ "$SECONDS" -lt "$deadline" ] || return 1
                 [ -e "$share/cut-now" ] && return 0
-                sleep 1
+                box_ask
+                sleep 0.2
         done
         wait "$qemu_pid" || true
         qemu_pid=
+        box_monitor_stop
+}
+
+box_monitor_stop() {
+        [ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
+        monitor_pid=
 }
 
 box_cut() {
         kill -KILL "$qemu_pid"
         wait "$qemu_pid" 2>/dev/null || true
         qemu_pid=
+        box_monitor_stop
 }
