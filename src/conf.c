@@ -275,13 +275,6 @@ void strv_free(char **v) {
         free(v);
 }
 
-size_t strv_length(char *const *v) {
-        size_t n = 0;
-        while (v && v[n])
-                n++;
-        return n;
-}
-
 int conf_get_strv(const config_setting_t *group, const char *key, bool required,
                   char ***ret, struct conf_error *err) {
         const config_setting_t *s;

@@ -65,7 +65,6 @@ int conf_get_list(const config_setting_t *parent, const char *key, bool required
                   const config_setting_t **ret, struct conf_error *err);
 
 void strv_free(char **v);
-size_t strv_length(char *const *v);
 DEFINE_POINTER_CLEANUP(char *, strv_free)
 
 /* Edit distance, for "did you mean". */

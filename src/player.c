@@ -29,13 +29,6 @@ const char *player_command_to_string(enum player_command c) {
         return c < _PLAYER_COMMAND_MAX ? command_names[c] : NULL;
 }
 
-int player_command_from_string(const char *s) {
-        for (int c = 0; c < _PLAYER_COMMAND_MAX; c++)
-                if (streq(command_names[c], s))
-                        return c;
-        return -1;
-}
-
 static uint32_t track_peak(const struct track *t) {
         uint32_t peak = 0;
         for (size_t i = 0; t && i < t->n_clips; i++) {

@@ -127,4 +127,3 @@ ssize_t player_cue_at(const struct player *p, uint64_t pos);
 
 const char *player_state_to_string(enum player_state s);
 const char *player_command_to_string(enum player_command c);
-int player_command_from_string(const char *s);

@@ -20,7 +20,6 @@ typedef uint64_t usec_t;
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _unused_ __attribute__((unused))
 
 static inline void freep(void *p) {
         free(*(void **) p);
