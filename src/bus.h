@@ -2,12 +2,8 @@
  * described, argument by argument, in dbus/org.tiptoed.Coach1.xml. */
 #pragma once
 
+#include "bus-names.h"
 #include "daemon.h"
-
-#define BUS_NAME "org.tiptoed.Coach1"
-#define BUS_PATH "/org/tiptoed/Coach1"
-#define BUS_INTERFACE "org.tiptoed.Coach1"
-#define BUS_ERROR BUS_INTERFACE ".Error."
 
 /* Connects, puts the objects on the bus and takes the names. */
 int bus_open(struct daemon *d);

@@ -9,11 +9,8 @@
 #include <time.h>
 #include <systemd/sd-bus.h>
 
-#include "util.h" /* header only: time units, cleanup */
-
-#define NAME "org.tiptoed.Coach1"
-#define PATH "/org/tiptoed/Coach1"
-#define INTERFACE "org.tiptoed.Coach1"
+#include "bus-names.h" /* header only, as is util.h */
+#include "util.h"      /* time units, cleanup */
 
 enum { EXIT_FAILED = 1, EXIT_NO_DAEMON = EXIT_UNAVAILABLE };
 
@@ -52,7 +49,7 @@ static int call(sd_bus *bus, const char *method, sd_bus_message **reply, const c
         va_list ap;
         int r;
 
-        r = sd_bus_message_new_method_call(bus, &m, NAME, PATH, INTERFACE, method);
+        r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, BUS_PATH, BUS_INTERFACE, method);
         if (r >= 0 && types) {
                 va_start(ap, types);
                 r = sd_bus_message_appendv(m, types, ap);
@@ -167,7 +164,7 @@ static int run_history(sd_bus *bus) {
 
         if (r != 0)
                 return r;
-        r = sd_bus_get_property_trivial(bus, NAME, PATH, INTERFACE, "Streak", &e, 'u', &streak);
+        r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Streak", &e, 'u', &streak);
         if (r < 0)
                 return failed(&e, r);
         r = sd_bus_message_enter_container(reply, 'a', "(ttsssttu)");
@@ -226,8 +223,8 @@ static int run_status(sd_bus *bus) {
         bool first = true;
         int r;
 
-        r = sd_bus_call_method(bus, NAME, PATH, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
-                               INTERFACE);
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
+                               BUS_INTERFACE);
         if (r < 0)
                 return failed(&e, r);
         r = sd_bus_message_enter_container(reply, 'a', "{sv}");
@@ -286,7 +283,8 @@ static int run_setting(sd_bus *bus, const char *property, const char *value) {
         int r;
 
         if (!value) {
-                r = sd_bus_get_property(bus, NAME, PATH, INTERFACE, property, &e, &reply, number ? "d" : "s");
+                r = sd_bus_get_property(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, property, &e, &reply,
+                                        number ? "d" : "s");
                 if (r < 0)
                         return failed(&e, r);
                 if (number) { /* sd_bus_get_property() has entered the variant */
@@ -297,13 +295,13 @@ static int run_setting(sd_bus *bus, const char *property, const char *value) {
                 return r < 0 ? failed(&e, r) : 0;
         }
         if (!number)
-                r = sd_bus_set_property(bus, NAME, PATH, INTERFACE, property, &e, "s", value);
+                r = sd_bus_set_property(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, property, &e, "s", value);
         else {
                 errno = 0;
                 v = strtod(value, &end);
                 if (errno != 0 || end == value || *end)
                         return usage("volume: give a number from 0.0 to 1.0, not ", value);
-                r = sd_bus_set_property(bus, NAME, PATH, INTERFACE, property, &e, "d", v);
+                r = sd_bus_set_property(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, property, &e, "d", v);
         }
         return r < 0 ? failed(&e, r) : 0;
 }
@@ -340,11 +338,11 @@ static int run_watch(sd_bus *bus) {
         bool done = false;
         int r;
 
-        if ((r = sd_bus_match_signal(bus, NULL, NAME, PATH, INTERFACE, "Cue", on_cue, NULL)) < 0 ||
-            (r = sd_bus_match_signal(bus, NULL, NAME, PATH, INTERFACE, "Finished", on_finished, &done)) < 0)
+        if ((r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Cue", on_cue, NULL)) < 0 ||
+            (r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Finished", on_finished, &done)) < 0)
                 return failed(&e, r);
         /* Only now ask whether anyone is there: a cue between the two is not lost. */
-        r = sd_bus_call_method(bus, NAME, PATH, "org.freedesktop.DBus.Peer", "Ping", &e, NULL, NULL);
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, "org.freedesktop.DBus.Peer", "Ping", &e, NULL, NULL);
         if (r < 0)
                 return failed(&e, r);
         fflush(stdout);
