@@ -176,11 +176,6 @@ static int on_reap(sd_event_source *s, void *userdata) {
         return 0;
 }
 
-static void format_clock(char *buf, size_t size, usec_t t) {
-        unsigned s = (unsigned) (t / USEC_PER_SEC);
-        snprintf(buf, size, "%u:%02u", s / 60, s % 60);
-}
-
 static void count_pause(struct workout *w, bool paused) {
         usec_t now = now_monotonic();
 
@@ -196,7 +191,7 @@ static void count_pause(struct workout *w, bool paused) {
  * while a Stop still fades out, so that whoever asked to stop reads it stopped. */
 static void record_end(struct coach *c, struct workout *w) {
         struct session_status st;
-        char at[16], total[16];
+        char at[CLOCK_MAX], total[CLOCK_MAX];
         int error = session_error(w->session);
 
         if (w->ended || w->announcement)
@@ -213,8 +208,8 @@ static void record_end(struct coach *c, struct workout *w) {
                 .paused = w->paused,
                 .skipped_steps = w->skipped_steps,
         };
-        format_clock(at, sizeof at, c->last.duration);
-        format_clock(total, sizeof total, st.total);
+        format_clock(at, c->last.duration);
+        format_clock(total, st.total);
         if (c->last.completed)
                 log_info("Finished %s (%s).", w->routine->id, total);
         else
@@ -420,8 +415,9 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
                 return r;
         }
         w->scheduled = scheduled;
-        log_info("Playing %s (%u:%02u) on %s.", w->routine->id, (unsigned) (w->plan->total / USEC_PER_SEC / 60),
-                 (unsigned) (w->plan->total / USEC_PER_SEC % 60), session_output(w->session));
+        char length[CLOCK_MAX];
+        log_info("Playing %s (%s) on %s.", w->routine->id, format_clock(length, w->plan->total),
+                 session_output(w->session));
         w = NULL;
         emit(c, COACH_STARTED);
         emit(c, COACH_CHANGED);

@@ -26,15 +26,10 @@ void console_block_signals(void) {
         pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-static void format_clock(char *buf, size_t size, usec_t t) {
-        unsigned s = (unsigned) ((t + USEC_PER_SEC - 1) / USEC_PER_SEC);
-        snprintf(buf, size, "%u:%02u", s / 60, s % 60);
-}
-
 static void status_line(struct console *c) {
         struct session_status st;
         const struct plan *plan = session_plan(c->session);
-        char left[16], where[256] = "", line[sizeof c->shown];
+        char left[CLOCK_MAX], where[256] = "", line[sizeof c->shown];
 
         session_status(c->session, &st);
         if (st.heard.cue >= 0) {
@@ -47,7 +42,8 @@ static void status_line(struct console *c) {
                                 snprintf(where + n, sizeof where - n, ", %s", e->sides[cue->side].name);
                 }
         }
-        format_clock(left, sizeof left, st.total - MIN(st.position, st.total));
+        /* Time left rounds up, as a countdown shows it: 0:01 until the end, never 0:00 before. */
+        format_clock(left, st.total - MIN(st.position, st.total) + USEC_PER_SEC - 1);
         snprintf(line, sizeof line, "[%s%s%s] %s  %s left", player_state_to_string(st.heard.state),
                  st.reason ? ": " : "", st.reason ?: "", where, left);
         if (streq(line, c->shown))
@@ -158,8 +154,9 @@ int console_run(sd_event *e, const struct routine *routine, const struct plan *p
         if (r < 0)
                 return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_SOFTWARE;
         c.session = session;
-        log_info("Playing \"%s\" (%u:%02u) on %s.", routine->title, (unsigned) (plan->total / USEC_PER_SEC / 60),
-                 (unsigned) (plan->total / USEC_PER_SEC % 60), session_output(session));
+        char length[CLOCK_MAX];
+        log_info("Playing \"%s\" (%s) on %s.", routine->title, format_clock(length, plan->total),
+                 session_output(session));
 
         /* Keys from a terminal or a pipe; /dev/null or a closed stdin just means no keys. */
         r = sd_event_add_io(e, NULL, STDIN_FILENO, EPOLLIN, on_key, &c);

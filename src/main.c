@@ -237,8 +237,8 @@ static void print_plan(const struct plan *p) {
         }
         printf("# total ");
         print_seconds(stdout, p->total);
-        printf(" s (%02u:%02u)\n", (unsigned) (p->total / USEC_PER_SEC / 60),
-               (unsigned) (p->total / USEC_PER_SEC % 60));
+        char length[CLOCK_MAX];
+        printf(" s (%s)\n", format_clock(length, p->total));
 }
 
 /* --once: plays the routine on the output named on the command line or in the settings. */

@@ -61,8 +61,8 @@ static int call(sd_bus *bus, const char *method, sd_bus_message **reply, const c
 }
 
 static void print_clock(usec_t t) {
-        unsigned s = (unsigned) (t / 1000000);
-        printf("%u:%02u", s / 60, s % 60);
+        char buf[CLOCK_MAX];
+        fputs(format_clock(buf, t), stdout);
 }
 
 static int usage(const char *message, const char *what) {

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,6 +48,15 @@ static inline bool streq_ptr(const char *a, const char *b) {
 }
 
 /* Seconds as a double to microseconds, rounded to the nearest. */
+#define CLOCK_MAX sizeof("4294967295:59")
+
+/* t as "m:ss", the seconds cut off, as a length is said: 27.9 s is 0:27. */
+static inline const char *format_clock(char buf[static CLOCK_MAX], usec_t t) {
+        unsigned s = (unsigned)(t / USEC_PER_SEC);
+        snprintf(buf, CLOCK_MAX, "%u:%02u", s / 60, s % 60);
+        return buf;
+}
+
 static inline usec_t usec_from_seconds(double s) {
         return s <= 0 ? 0 : (usec_t) (s * 1e6 + 0.5);
 }
