@@ -141,7 +141,7 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
         if (r == -ENOMEM)
                 return log_oom(), EXIT_SOFTWARE;
         if (r < 0) {
-                fprintf(stderr, "%s\n", err.text);
+                log_error("%s", err.text); /* under the journal, at its priority */
                 return EXIT_CONFIG;
         }
         r = history_dir(d->bus_kind == BUS_SYSTEM, &state);

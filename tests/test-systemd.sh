@@ -55,4 +55,16 @@ check "and no 'tiptoed: ' prefix there (the journal names the unit)" sh -c "! gr
 bus_stop
 check "STOPPING=1 at SIGTERM" grep -q " STOPPING=1$" "$tmp/notified"
 check "exit 0" test "$rc" -eq 0
+
+# A settings file it cannot read at start-up: the error reaches the journal as an error.
+broken_at_start() {
+        printf 'levle = "hard";\n' >"$tmp/broken.conf"
+        : >"$tmp/broken.log"
+        status=0
+        JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/broken.log") "$tiptoed" -c "$tmp/broken.conf" -o null \
+                2>>"$tmp/broken.log" || status=$?
+        [ "$status" -eq 78 ] || { echo "exit status $status"; cat "$tmp/broken.log"; return 1; }
+        grep -q "^<3>.*broken.conf:1: " "$tmp/broken.log" || { cat "$tmp/broken.log"; return 1; }
+}
+check "a broken settings file at start: exit 78, FILE:LINE at priority err (<3>)" broken_at_start
 finish
