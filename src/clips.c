@@ -103,6 +103,8 @@ int clips_get(struct clips *c, const char *text, const struct clip **ret) {
         if (r < 0) {
                 free(e->text);
                 free(e);
+                if (r == -ENOENT)
+                        return log_error_errno(r, SPEECH_NO_VOICE, SPEECH_NO_VOICE_ARGS(c->voice));
                 return r == -ENODATA ? log_error_errno(r, "Nothing audible in \"%s\": give it words.", text)
                                      : log_error_errno(r, "Failed to synthesize \"%s\": %m", text);
         }

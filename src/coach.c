@@ -105,8 +105,7 @@ static int setup_load(struct coach *c, struct setup **ret, struct conf_error *er
         if ((r = load_check_language(routine, s->voice, err)) < 0)
                 return r;
         if (c->speech && (r = speech_use_voice(c->speech, s->voice)) < 0)
-                return conf_error_set(err, -EINVAL, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
-                            s->voice->path, s->voice->espeak_voice_line, s->voice->espeak_voice);
+                return conf_error_set(err, -EINVAL, SPEECH_NO_VOICE, SPEECH_NO_VOICE_ARGS(s->voice));
         *ret = s;
         s = NULL;
         return 0;

@@ -104,15 +104,15 @@ static int synthesize_now(const char *text, struct clip **ret) {
         return 0;
 }
 
-/* Runs on the speech thread only. Switching is cheap, but not free: only when it differs. */
+/* Runs on the speech thread only. Switching is cheap, but not free: only when it differs.
+ * -ENOENT, unlogged, when eSpeak NG has no such voice: the caller says so. */
 static int use_voice(struct speech *s, const struct voice *v) {
         if (streq_ptr(s->espeak_voice, v->espeak_voice) && s->espeak_rate == v->rate && s->espeak_pitch == v->pitch)
                 return 0;
         free(s->espeak_voice);
         s->espeak_voice = NULL;
         if (espeak_SetVoiceByName(v->espeak_voice) != EE_OK)
-                return log_error_errno(ENOENT, "%s:%u: eSpeak NG has no voice '%s': pick one from 'espeak-ng --voices'.",
-                                       v->path, v->espeak_voice_line, v->espeak_voice);
+                return -ENOENT;
         espeak_SetParameter(espeakRATE, v->rate, 0);
         espeak_SetParameter(espeakPITCH, v->pitch, 0);
         s->espeak_voice = strdup(v->espeak_voice); /* NULL only means switching again next time */
@@ -195,6 +195,8 @@ int speech_new(const struct voice *v, struct speech **ret) {
         if (r < 0) {
                 pthread_join(s->thread, NULL);
                 free(s);
+                if (r == -ENOENT)
+                        log_error(SPEECH_NO_VOICE, SPEECH_NO_VOICE_ARGS(v));
                 return r;
         }
         *ret = s;
