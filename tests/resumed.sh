@@ -1,31 +1,31 @@
 # A routine that lost its sound device and got it back, as heard: sourced by the tests that
 # pull the device away (tests/test-faults.sh: the sound server; tests/box/run: a USB speaker).
 #
-#   resumed_right LOG BEFORE.wav AFTER.wav
+#   resumed_right LOG BEFORE.wav AFTER.wav [TOLERANCE-MS]
 #       LOG is what tiptoed -v said (its "cue N ..." lines, with or without "tiptoed: "
 #       before them, and "Lost ..."); BEFORE and AFTER are recordings made up to the loss
 #       and from the device's return. Passes when every cue before the loss was heard,
 #       and tiptoed went on from the cue it was saying (said again whole) or, when that cue
-#       was lost in the quiet after it, from the next, never from further back. Uses
-#       $heard, $routine and $voice.
+#       was lost in the quiet after it, from the next, never from further back; each gap
+#       within TOLERANCE-MS (2) of the plan. Uses $heard, $routine and $voice.
 resumed_right() {
-        log=$1 before=$2 after=$3
+        log=$1 before=$2 after=$3 tolerance=${4:-2}
         # The last cue tiptoed heard begin before the loss is the one to go on from.
         last=$(sed -n '/Lost /q; s/^\(tiptoed: \)\{0,1\}cue \([0-9]*\) .*/\2/p' "$log" | tail -n 1)
         [ -n "$last" ] || { echo "no cue began before the loss:"; cat "$log"; return 1; }
         if [ "$last" -gt 0 ]; then
-                "$heard" --cues "0-$((last - 1))" "$before" "$routine" "$voice" >"$after.out" ||
+                "$heard" --tolerance-ms "$tolerance" --cues "0-$((last - 1))" "$before" "$routine" "$voice" >"$after.out" ||
                         { echo "before the loss:"; cat "$after.out"; return 1; }
         fi
-        if "$heard" --cues "$last-99" "$after" "$routine" "$voice" >"$after.out"; then
+        if "$heard" --tolerance-ms "$tolerance" --cues "$last-99" "$after" "$routine" "$voice" >"$after.out"; then
                 resumed=$last
-        elif "$heard" --cues "0-$last" "$before" "$routine" "$voice" >/dev/null &&
-                "$heard" --cues "$((last + 1))-99" "$after" "$routine" "$voice" >"$after.out"; then
+        elif "$heard" --tolerance-ms "$tolerance" --cues "0-$last" "$before" "$routine" "$voice" >/dev/null &&
+                "$heard" --tolerance-ms "$tolerance" --cues "$((last + 1))-99" "$after" "$routine" "$voice" >"$after.out"; then
                 resumed=$((last + 1))
         else
                 echo "after the loss (last cue begun: $last):"; cat "$after.out" "$log"; return 1
         fi
-        if "$heard" --cues "$((resumed - 1))-99" "$after" "$routine" "$voice" >"$after.out"; then
+        if "$heard" --tolerance-ms "$tolerance" --cues "$((resumed - 1))-99" "$after" "$routine" "$voice" >"$after.out"; then
                 echo "went on from cue $((resumed - 1)), before the one cut off ($resumed):"; cat "$after.out"; return 1
         fi
         echo "went on from cue $resumed"
