@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "bus.h"
+#include "bus-util.h"
 #include "log.h"
 #include "mpris.h"
 #include "scheduler.h"
@@ -119,47 +120,6 @@ static int get_property(sd_bus *bus, const char *path, const char *interface, co
         default:
                 return sd_bus_message_append_basic(reply, p->type, field);
         }
-}
-
-/* D-Bus carries only UTF-8, and an error may quote a file full of anything: each byte that
- * does not start a well-formed sequence becomes '?'. */
-static void make_utf8(char *s) {
-        for (unsigned char *p = (unsigned char *) s; *p;) {
-                size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 : (*p & 0xf0) == 0xe0 ? 3
-                         : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4 : 0;
-                size_t k = 1;
-
-                while (n > 0 && k < n && (p[k] & 0xc0) == 0x80)
-                        k++;
-                if (n == 0 || k < n || (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
-                    (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))) {
-                        *p++ = '?';
-                        continue;
-                }
-                p += n;
-        }
-}
-
-int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
-        static const struct {
-                int errno_value;
-                const char *name;
-        } names[] = {
-                { ENOENT, BUS_ERROR "NoSuchRoutine" },   { EINVAL, BUS_ERROR "InvalidConfig" },
-                { EBUSY, BUS_ERROR "AlreadyRunning" },   { ESRCH, BUS_ERROR "NotRunning" },
-                { ENODEV, BUS_ERROR "AudioUnavailable" }, { EAGAIN, SD_BUS_ERROR_LIMITS_EXCEEDED },
-                { ENOTSUP, BUS_ERROR "NothingScheduled" },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (-r == names[i].errno_value) {
-                        char text[sizeof err->text];
-                        memcpy(text, err->text, sizeof text);
-                        text[sizeof text - 1] = 0;
-                        make_utf8(text);
-                        return sd_bus_error_set(error, names[i].name, text);
-                }
-        return sd_bus_error_set_errno(error, r);
 }
 
 /* A routine named over the bus is an id, never a path: a caller on the system bus must
@@ -471,27 +431,6 @@ static const sd_bus_vtable coach_vtable[] = {
         SD_BUS_VTABLE_END
 };
 
-void bus_publish_changes(struct daemon *d, const char *path, const char *interface, const char *const *names,
-                         property_text_fn text, const void *snapshot, char (*published)[512]) {
-        const char *changed[32];
-        size_t k = 0;
-        char now[512];
-
-        for (size_t i = 0; names[i] && i < ELEMENTSOF(changed) - 1; i++) {
-                text(snapshot, names[i], now, sizeof now);
-                if (streq(now, published[i]))
-                        continue;
-                strcpy(published[i], now);
-                changed[k++] = names[i];
-        }
-        changed[k] = NULL;
-        if (k > 0 && d->bus) {
-                int r = sd_bus_emit_properties_changed_strv(d->bus, path, interface, (char **) changed);
-                if (r < 0)
-                        log_warning_errno(r, "Failed to announce changed properties: %m");
-        }
-}
-
 static void coach_text(const void *snapshot, const char *name, char *buf, size_t size) {
         const struct property *p = property_by_name(name);
 
@@ -507,7 +446,7 @@ void bus_publish(struct daemon *d) {
                 for (size_t i = 0; i < N_ANNOUNCED; i++)
                         names[i] = properties[i].name;
         view(d, &v);
-        bus_publish_changes(d, BUS_PATH, BUS_INTERFACE, names, coach_text, &v, d->published[0]);
+        bus_publish_changes(d->bus, BUS_PATH, BUS_INTERFACE, names, coach_text, &v, d->published[PUBLISHED_COACH]);
 }
 
 void bus_emit_cue(struct daemon *d) {
@@ -542,7 +481,7 @@ static const char *bus_description(enum bus_kind k) {
 int bus_serve(struct daemon *d) {
         int r;
 
-        r = sd_bus_add_object_vtable(d->bus, &d->slots[0], BUS_PATH, BUS_INTERFACE, coach_vtable, d);
+        r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_COACH], BUS_PATH, BUS_INTERFACE, coach_vtable, d);
         if (r < 0)
                 return log_error_errno(r, "Failed to put %s on the bus: %m", BUS_PATH);
         r = mpris_register(d);

@@ -6,10 +6,15 @@
 
 #include <systemd/sd-bus.h>
 
+#include "bus-util.h"
 #include "coach.h"
 #include "scheduler.h"
 
 enum bus_kind { BUS_USER, BUS_SYSTEM, BUS_NONE };
+
+/* The objects put on the bus, and the interfaces whose properties are announced. */
+enum { SLOT_COACH, SLOT_MPRIS_ROOT, SLOT_MPRIS_PLAYER, _SLOT_MAX };
+enum { PUBLISHED_COACH, PUBLISHED_MPRIS, _PUBLISHED_MAX };
 
 /* The root state: sd-bus userdata for every interface. */
 struct daemon {
@@ -19,8 +24,8 @@ struct daemon {
         struct coach *coach;
         struct history *history;
         struct scheduler *scheduler;
-        sd_bus_slot *slots[4];
-        char published[2][32][512]; /* properties as last announced: Coach1's, then MPRIS's */
+        sd_bus_slot *slots[_SLOT_MAX];
+        char published[_PUBLISHED_MAX][PROPERTIES_MAX][PROPERTY_TEXT_MAX]; /* properties as last announced */
         char status[256];           /* the last STATUS= sent to systemd */
         struct {                    /* where MPRIS clients think the routine is */
                 usec_t position, at;

@@ -2,7 +2,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "bus.h"
+#include "bus-names.h"
+#include "bus-util.h"
 #include "log.h"
 #include "mpris.h"
 
@@ -203,9 +204,10 @@ static const sd_bus_vtable player_vtable[] = {
 };
 
 int mpris_register(struct daemon *d) {
-        int r = sd_bus_add_object_vtable(d->bus, &d->slots[1], MPRIS_PATH, MPRIS_ROOT, root_vtable, d);
+        int r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_MPRIS_ROOT], MPRIS_PATH, MPRIS_ROOT, root_vtable, d);
         if (r >= 0)
-                r = sd_bus_add_object_vtable(d->bus, &d->slots[2], MPRIS_PATH, MPRIS_PLAYER, player_vtable, d);
+                r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_MPRIS_PLAYER], MPRIS_PATH, MPRIS_PLAYER,
+                                             player_vtable, d);
         if (r < 0)
                 return log_error_errno(r, "Failed to put %s on the bus: %m", MPRIS_PATH);
         return 0;
@@ -261,6 +263,6 @@ void mpris_publish(struct daemon *d) {
         struct snapshot s = { .volume = coach_volume(d->coach) };
 
         coach_status(d->coach, &s.st);
-        bus_publish_changes(d, MPRIS_PATH, MPRIS_PLAYER, names, mpris_text, &s, d->published[1]);
+        bus_publish_changes(d->bus, MPRIS_PATH, MPRIS_PLAYER, names, mpris_text, &s, d->published[PUBLISHED_MPRIS]);
         announce_jumps(d, &s.st);
 }
