@@ -240,7 +240,6 @@ static int routine_id_from_path(const char *path, char **ret) {
 int routine_load(const char *path, struct routine **ret, struct conf_error *err) {
         _cleanup_(routine_freep) struct routine *rt = NULL;
         const config_setting_t *root, *list;
-        config_t c;
         int r;
 
         rt = calloc(1, sizeof *rt);
@@ -253,65 +252,60 @@ int routine_load(const char *path, struct routine **ret, struct conf_error *err)
         if (r < 0)
                 return r;
 
+        _cleanup_(config_destroy) config_t c;
         config_init(&c);
         r = conf_read_file(&c, path, err);
         if (r < 0)
-                goto finish;
+                return r;
         root = config_root_setting(&c);
 
         r = conf_check_keys(root, routine_keys, err);
         if (r < 0)
-                goto finish;
+                return r;
         rt->language = strdup("en");
         if (!rt->language) {
                 r = -ENOMEM;
-                goto finish;
+                return r;
         }
         r = conf_get_strdup(root, "language", false, &rt->language, err);
         if (r < 0)
-                goto finish;
+                return r;
         /* morning-feet.de.conf is the routine morning-feet, in German */
         size_t k = strlen(rt->language), n_id = strlen(rt->id);
         if (n_id > k + 1 && rt->id[n_id - k - 1] == '.' && streq(rt->id + n_id - k, rt->language))
                 rt->id[n_id - k - 1] = 0;
         r = conf_get_strdup(root, "title", true, &rt->title, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = conf_get_strdup(root, "intro", false, &rt->intro, err);
         if (r < 0)
-                goto finish;
+                return r;
         rt->between = 10;
         r = conf_get_number(root, "between", false, 0, 600, &rt->between, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = conf_get_list(root, "exercises", true, &list, err);
         if (r < 0)
-                goto finish;
+                return r;
 
         size_t n = config_setting_length(list);
-        if (n == 0) {
-                r = conf_fail(err, list, "'exercises' must hold at least one exercise");
-                goto finish;
-        }
+        if (n == 0)
+                return conf_fail(err, list, "'exercises' must hold at least one exercise");
         rt->exercises = calloc(n, sizeof *rt->exercises);
         if (!rt->exercises) {
                 r = -ENOMEM;
-                goto finish;
+                return r;
         }
         for (size_t i = 0; i < n; i++) {
                 const config_setting_t *e = config_setting_get_elem(list, i);
                 rt->n_exercises = i + 1; /* so a half-read exercise is freed */
-                if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-                        r = conf_fail(err, e, "'exercises' must hold groups in braces { }");
-                        goto finish;
-                }
+                if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+                        return conf_fail(err, e, "'exercises' must hold groups in braces { }");
                 r = exercise_load(e, &rt->exercises[i], err);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
         *ret = rt;
         rt = NULL;
-finish:
-        config_destroy(&c);
         return r;
 }

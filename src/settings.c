@@ -41,7 +41,6 @@ static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
         _cleanup_(settings_freep) struct settings *s = NULL;
         const config_setting_t *root, *g;
-        config_t c;
         int r, level;
 
         r = settings_new_default(&s);
@@ -51,59 +50,53 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         if (!s->path)
                 return -ENOMEM;
 
+        _cleanup_(config_destroy) config_t c;
         config_init(&c);
         r = conf_read_file(&c, path, err);
         if (r < 0)
-                goto finish;
+                return r;
         root = config_root_setting(&c);
         r = conf_check_keys(root, settings_keys, err);
         if (r < 0)
-                goto finish;
+                return r;
 
         level = s->level;
         r = conf_get_choice(root, "level", level_choices, &level, err);
         if (r < 0)
-                goto finish;
+                return r;
         s->level = level;
 
         r = conf_get_strdup(root, "routine", false, &s->routine, err);
         if (r < 0)
-                goto finish;
-        if (!*s->routine || routine_name_is_path(s->routine)) {
-                r = conf_fail(err, config_setting_get_member(root, "routine"),
-                              "'routine' is \"%s\": give a routine id, the file name without \".conf\"",
-                              s->routine);
-                goto finish;
-        }
+                return r;
+        if (!*s->routine || routine_name_is_path(s->routine))
+                return conf_fail(err, config_setting_get_member(root, "routine"),
+                                 "'routine' is \"%s\": give a routine id, the file name without \".conf\"", s->routine);
         r = conf_get_strdup(root, "routine_dir", false, &s->routine_dir, err);
         if (r < 0)
-                goto finish;
-        if (s->routine_dir && *s->routine_dir != '/') {
-                r = conf_fail(err, config_setting_get_member(root, "routine_dir"),
-                              "'routine_dir' is \"%s\": give an absolute path", s->routine_dir);
-                goto finish;
-        }
+                return r;
+        if (s->routine_dir && *s->routine_dir != '/')
+                return conf_fail(err, config_setting_get_member(root, "routine_dir"),
+                                 "'routine_dir' is \"%s\": give an absolute path", s->routine_dir);
 
         r = conf_get_group(root, "voice", false, &g, err);
         if (r < 0)
-                goto finish;
+                return r;
         if (g) {
                 r = conf_check_keys(g, voice_keys, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 r = conf_get_strdup(g, "language", false, &s->language, err);
                 if (r < 0)
-                        goto finish;
-                if (!*s->language || strchr(s->language, '/')) {
-                        r = conf_fail(err, config_setting_get_member(g, "language"),
-                                      "'language' is \"%s\": give a voice name such as \"en\"", s->language);
-                        goto finish;
-                }
+                        return r;
+                if (!*s->language || strchr(s->language, '/'))
+                        return conf_fail(err, config_setting_get_member(g, "language"),
+                                         "'language' is \"%s\": give a voice name such as \"en\"", s->language);
         }
 
         r = conf_get_group(root, "audio", false, &g, err);
         if (r < 0)
-                goto finish;
+                return r;
         if (g) {
                 r = conf_check_keys(g, audio_keys, err);
                 if (r >= 0)
@@ -115,17 +108,15 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                         r = conf_get_number(g, "latency", false, OUTPUT_LATENCY_MIN_MSEC, OUTPUT_LATENCY_MAX_MSEC,
                                             &latency, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 s->audio_latency_msec = (unsigned) latency;
         }
 
         r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);
         if (r < 0)
-                goto finish;
+                return r;
 
         *ret = s;
         s = NULL;
-finish:
-        config_destroy(&c);
         return r;
 }

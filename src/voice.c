@@ -160,7 +160,6 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
         _cleanup_(voice_freep) struct voice *v = NULL;
         const config_setting_t *root, *g;
         double number;
-        config_t c;
         int r;
 
         v = calloc(1, sizeof *v);
@@ -171,64 +170,63 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
         v->gap = 0.4;
         v->ready = 1.0;
 
+        _cleanup_(config_destroy) config_t c;
         config_init(&c);
         r = conf_read_file(&c, path, err);
         if (r < 0)
-                goto finish;
+                return r;
         root = config_root_setting(&c);
         r = conf_check_keys(root, voice_keys, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = conf_get_strdup(root, "language", true, &v->language, err);
         if (r < 0)
-                goto finish;
+                return r;
 
         r = conf_get_group(root, "espeak", true, &g, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = conf_check_keys(g, espeak_keys, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = conf_get_strdup(g, "voice", true, &v->espeak_voice, err);
         if (r < 0)
-                goto finish;
+                return r;
         v->espeak_voice_line = config_setting_source_line(config_setting_get_member(g, "voice"));
         number = v->rate;
         r = conf_get_number(g, "rate", false, 80, 450, &number, err);
         if (r < 0)
-                goto finish;
+                return r;
         v->rate = (int) number;
         number = v->pitch;
         r = conf_get_number(g, "pitch", false, 0, 100, &number, err);
         if (r < 0)
-                goto finish;
+                return r;
         v->pitch = (int) number;
 
         r = conf_get_group(root, "timing", false, &g, err);
         if (r < 0)
-                goto finish;
+                return r;
         if (g) {
                 r = conf_check_keys(g, timing_keys, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 r = conf_get_number(g, "gap", false, 0, 5, &v->gap, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 r = conf_get_number(g, "ready", false, 0, 10, &v->ready, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
 
         r = conf_get_group(root, "phrases", true, &g, err);
         if (r < 0)
-                goto finish;
+                return r;
         r = phrases_load(g, v, err);
         if (r < 0)
-                goto finish;
+                return r;
 
         *ret = v;
         v = NULL;
-finish:
-        config_destroy(&c);
         return r;
 }
