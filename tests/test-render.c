@@ -109,18 +109,18 @@ static void test_mix_is_the_same_in_any_period(void **state) {
         int16_t whole[14], pieces[14];
         size_t hint = 0;
 
-        mix_fill(&t, 0, whole, 14, &hint);
+        track_fill(&t, 0, whole, 14, &hint);
         int16_t expect[14] = { 0, 0, 1000, 2000, 3000, 4000, 5000, 0, 0, -1000, -2000, -3000, 0, 0 };
         assert_memory_equal(whole, expect, sizeof whole);
 
         for (size_t period = 1; period <= 14; period++) {
                 hint = 0;
                 for (size_t pos = 0; pos < 14; pos += period)
-                        mix_fill(&t, pos, pieces + pos, MIN(period, 14 - pos), &hint);
+                        track_fill(&t, pos, pieces + pos, MIN(period, 14 - pos), &hint);
                 assert_memory_equal(whole, pieces, sizeof whole);
         }
         /* A jump backwards (a seek) works too. */
-        mix_fill(&t, 3, pieces, 4, &hint);
+        track_fill(&t, 3, pieces, 4, &hint);
         assert_memory_equal(pieces, whole + 3, 4 * sizeof *pieces);
 }
 

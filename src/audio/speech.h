@@ -2,12 +2,8 @@
  * thread owns it, for the whole process, switching voices as asked; speech_synthesize() may be called from any thread and waits. */
 #pragma once
 
+#include "track.h"
 #include "voice.h"
-
-struct clip {
-        int16_t *samples; /* leading and trailing silence trimmed */
-        size_t n_samples;
-};
 
 struct speech;
 
@@ -26,11 +22,3 @@ int speech_synthesize(struct speech *s, const struct voice *v, const char *text,
 /* Switches to voice v now: -ENOENT when eSpeak NG lacks it. */
 int speech_use_voice(struct speech *s, const struct voice *v);
 
-void clip_free(struct clip *c);
-DEFINE_POINTER_CLEANUP(struct clip, clip_free)
-
-/* Removes samples quieter than the threshold from both ends, in place. */
-void clip_trim(struct clip *c);
-
-/* A sample this loud or louder is sound; quieter is silence. About -50 dBFS. */
-#define CLIP_SILENCE_THRESHOLD 100

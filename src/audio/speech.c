@@ -28,28 +28,6 @@ struct speech {
         int error;
 };
 
-void clip_free(struct clip *c) {
-        if (!c)
-                return;
-        free(c->samples);
-        free(c);
-}
-
-static bool loud(int16_t s) {
-        return s >= CLIP_SILENCE_THRESHOLD || s <= -CLIP_SILENCE_THRESHOLD;
-}
-
-void clip_trim(struct clip *c) {
-        size_t first = 0, end = c->n_samples;
-
-        while (first < end && !loud(c->samples[first]))
-                first++;
-        while (end > first && !loud(c->samples[end - 1]))
-                end--;
-        memmove(c->samples, c->samples + first, (end - first) * sizeof *c->samples);
-        c->n_samples = end - first;
-}
-
 struct pcm {
         int16_t *samples;
         size_t n, allocated;

@@ -1,6 +1,5 @@
 #include <errno.h>
 
-#include "output.h"
 #include "routine.h"
 #include "settings.h"
 
@@ -22,7 +21,7 @@ int settings_new_default(struct settings **ret) {
                 return -ENOMEM;
         s->level = LEVEL_NORMAL;
         s->volume = 1.0;
-        s->audio_latency_msec = OUTPUT_LATENCY_MSEC;
+        s->audio_latency_msec = AUDIO_LATENCY_MSEC;
         s->routine = strdup("morning-feet");
         s->language = strdup("en");
         if (!s->routine || !s->language) {
@@ -105,7 +104,7 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                         r = conf_get_number(g, "volume", false, 0.0, 4.0, &s->volume, err);
                 double latency = s->audio_latency_msec;
                 if (r >= 0)
-                        r = conf_get_number(g, "latency", false, OUTPUT_LATENCY_MIN_MSEC, OUTPUT_LATENCY_MAX_MSEC,
+                        r = conf_get_number(g, "latency", false, AUDIO_LATENCY_MIN_MSEC, AUDIO_LATENCY_MAX_MSEC,
                                             &latency, err);
                 if (r < 0)
                         return r;

@@ -8,7 +8,8 @@
 
 #include <stdatomic.h>
 
-#include "mix.h"
+#include "plan.h"
+#include "track.h"
 
 enum player_state {
         PLAYER_PLAYING,

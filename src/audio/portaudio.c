@@ -335,7 +335,7 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
         if (params.device == paNoDevice)
                 return -ENODEV;
         *ret_info = info = Pa_GetDeviceInfo(params.device);
-        unsigned latency_msec = p->output.spec.latency_msec ?: OUTPUT_LATENCY_MSEC;
+        unsigned latency_msec = p->output.spec.latency_msec ?: AUDIO_LATENCY_MSEC;
         params.suggestedLatency = MAX(info->defaultLowOutputLatency, latency_msec / 1000.0);
         if (Pa_IsFormatSupported(NULL, &params, rate) != paFormatIsSupported)
                 rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */

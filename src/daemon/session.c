@@ -1,6 +1,7 @@
 #include <errno.h>
 
 #include "log.h"
+#include "mix.h"
 #include "session.h"
 
 /* How often the control thread looks at what is heard. Cues and interludes are looked at

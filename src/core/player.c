@@ -312,11 +312,11 @@ static void make_up(struct player *p) {
 static size_t produce(struct player *p, int16_t *out, size_t n) {
         if (p->interlude) {
                 n = MIN(n, p->interlude->length - p->interlude_pos);
-                mix_fill(p->interlude, p->interlude_pos, out, n, &p->interlude_hint);
+                track_fill(p->interlude, p->interlude_pos, out, n, &p->interlude_hint);
                 p->interlude_pos += n;
         } else if (p->state == PLAYER_PLAYING) {
                 n = MIN(n, p->track->length - p->pos);
-                mix_fill(p->track, p->pos, out, n, &p->hint);
+                track_fill(p->track, p->pos, out, n, &p->hint);
                 p->pos += n;
         } else
                 memset(out, 0, n * sizeof *out);

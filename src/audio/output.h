@@ -9,20 +9,15 @@
 #include <stdio.h>
 
 #include "feed.h"
+#include "settings.h"
 
 enum output_kind { OUTPUT_PORTAUDIO, OUTPUT_WAV, OUTPUT_NULL };
-
-/* How much sound a device holds: a pause, a skip or a change of volume is heard this much
- * later, and the device is refilled ten times in it (PortAudio's outputs only). */
-#define OUTPUT_LATENCY_MSEC 50
-#define OUTPUT_LATENCY_MIN_MSEC 10
-#define OUTPUT_LATENCY_MAX_MSEC 1000
 
 struct output_spec {
         enum output_kind kind;
         const char *target; /* the device (NULL: the default) or the file */
         bool quiet;         /* retrying a device that went away: no error messages */
-        unsigned latency_msec; /* 0: OUTPUT_LATENCY_MSEC */
+        unsigned latency_msec; /* 0: AUDIO_LATENCY_MSEC */
 };
 
 struct output {
