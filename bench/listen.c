@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define RATE 22050
-#define LOUD 100          /* as CLIP_SILENCE_THRESHOLD */
+#define LOUD 100 /* as CLIP_SILENCE_THRESHOLD */
 
 static double now(void) {
         struct timespec ts;

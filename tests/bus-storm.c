@@ -18,23 +18,31 @@
 #define MPRIS_PATH "/org/mpris/MediaPlayer2"
 
 static const char *const allowed_errors[] = {
-        "org.tiptoed.Coach1.Error.NoSuchRoutine",   "org.tiptoed.Coach1.Error.NotRunning",
-        "org.tiptoed.Coach1.Error.AlreadyRunning",  "org.tiptoed.Coach1.Error.InvalidConfig",
-        SD_BUS_ERROR_INVALID_ARGS,                  SD_BUS_ERROR_UNKNOWN_METHOD,
-        SD_BUS_ERROR_UNKNOWN_PROPERTY,              SD_BUS_ERROR_PROPERTY_READ_ONLY,
-        SD_BUS_ERROR_LIMITS_EXCEEDED,               SD_BUS_ERROR_NOT_SUPPORTED,
+        "org.tiptoed.Coach1.Error.NoSuchRoutine",
+        "org.tiptoed.Coach1.Error.NotRunning",
+        "org.tiptoed.Coach1.Error.AlreadyRunning",
+        "org.tiptoed.Coach1.Error.InvalidConfig",
+        SD_BUS_ERROR_INVALID_ARGS,
+        SD_BUS_ERROR_UNKNOWN_METHOD,
+        SD_BUS_ERROR_UNKNOWN_PROPERTY,
+        SD_BUS_ERROR_PROPERTY_READ_ONLY,
+        SD_BUS_ERROR_LIMITS_EXCEEDED,
+        SD_BUS_ERROR_NOT_SUPPORTED,
         SD_BUS_ERROR_UNKNOWN_INTERFACE,
 };
 
 static const char *const coach_methods[] = {
-        "Start", "Stop", "Pause", "Resume", "TogglePause", "Next", "Previous", "Repeat",
-        "NextExercise", "PreviousExercise", "ListRoutines", "GetPlan", "Reload", "NoSuchMethod",
+        "Start",        "Stop",     "Pause",  "Resume",       "TogglePause",
+        "Next",         "Previous", "Repeat", "NextExercise", "PreviousExercise",
+        "ListRoutines", "GetPlan",  "Reload", "NoSuchMethod",
 };
-static const char *const mpris_methods[] = { "Play", "Pause", "PlayPause", "Stop", "Next", "Previous", "Seek", "OpenUri" };
+static const char *const mpris_methods[] = {
+        "Play", "Pause", "PlayPause", "Stop", "Next", "Previous", "Seek", "OpenUri"
+};
 static const char *const properties[] = {
-        "State", "PauseReason", "Routine", "RoutineTitle", "Exercise", "ExerciseIndex", "ExerciseCount",
-        "Set", "SetCount", "Side", "Instruction", "Position", "Duration", "Level", "Volume", "Language",
-        "AudioDevice", "NoSuchProperty",
+        "State",         "PauseReason", "Routine",  "RoutineTitle", "Exercise",    "ExerciseIndex",
+        "ExerciseCount", "Set",         "SetCount", "Side",         "Instruction", "Position",
+        "Duration",      "Level",       "Volume",   "Language",     "AudioDevice", "NoSuchProperty",
 };
 
 static unsigned pick(unsigned n) {
@@ -43,8 +51,21 @@ static unsigned pick(unsigned n) {
 
 /* A string a caller might send, well meant or not. */
 static const char *random_string(char *buf, size_t size) {
-        static const char *const words[] = { "", "short", "morning-feet", "nosuch", "../../etc/passwd", "/etc/passwd",
-                                             ".hidden", "easy", "hard", "normal", "en", "de", "xx", "Short", "ümlaut" };
+        static const char *const words[] = { "",
+                                             "short",
+                                             "morning-feet",
+                                             "nosuch",
+                                             "../../etc/passwd",
+                                             "/etc/passwd",
+                                             ".hidden",
+                                             "easy",
+                                             "hard",
+                                             "normal",
+                                             "en",
+                                             "de",
+                                             "xx",
+                                             "Short",
+                                             "ümlaut" };
         if (pick(4) > 0)
                 return words[pick(ELEMENTSOF(words))];
         size_t n = pick(2) ? pick(40) : size - 1;
@@ -203,8 +224,8 @@ int main(int argc, char *argv[]) {
                 if (i % 50 == 0) /* keep a routine going most of the time */
                         (void) sd_bus_call_method(bus, NAME, PATH, NAME, "Start", NULL, NULL, "s", "short");
         }
-        printf("# %u answered, %u refused with a known error, %u not answered well, %u language changes\n",
-               answered, errors, bad, language_changes);
+        printf("# %u answered, %u refused with a known error, %u not answered well, %u language changes\n", answered,
+               errors, bad, language_changes);
         if (bad > 0)
                 return 1;
         if (!consistent(bus))

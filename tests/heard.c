@@ -164,11 +164,12 @@ static int onsets(const struct recording *r, const struct plan *p, const struct 
         if (n < p->n_cues)
                 printf("# only %zu of %zu cues were heard\n", n, p->n_cues);
         else if ((at = next_onset(r, at, 50)) < r->n)
-                printf("# sound after the last cue, at %.4f s: the cues are not what was heard\n", (double) at / r->rate);
+                printf("# sound after the last cue, at %.4f s: the cues are not what was heard\n",
+                       (double) at / r->rate);
         qsort(errors, n, sizeof *errors, cmp_double);
         printf("# onsets: %zu of %zu cues; onset error |median| %.3f ms, p99 %.3f ms, max %.3f ms; drift %.3f s; "
                "gap error max %.3f ms\n",
-               n, p->n_cues, n ? errors[n / 2] : 0, n ? errors[MIN(n - 1, (size_t)ceil(n * 0.99) - 1)] : 0,
+               n, p->n_cues, n ? errors[n / 2] : 0, n ? errors[MIN(n - 1, (size_t) ceil(n * 0.99) - 1)] : 0,
                n ? errors[n - 1] : 0, last / 1000, worst_gap);
         free(errors);
         return n == p->n_cues && at >= r->n && !(worst_gap > gap_tolerance) ? 0 : 1;
@@ -180,14 +181,12 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int main(int argc, char *argv[]) {
-        static const struct option options[] = {
-                { "tolerance-ms", required_argument, NULL, 't' },
-                { "level", required_argument, NULL, 'l' },
-                { "cues", required_argument, NULL, 'c' },
-                { "quiet-after", required_argument, NULL, 'q' },
-                { "onsets", no_argument, NULL, 'o' },
-                {}
-        };
+        static const struct option options[] = { { "tolerance-ms", required_argument, NULL, 't' },
+                                                 { "level", required_argument, NULL, 'l' },
+                                                 { "cues", required_argument, NULL, 'c' },
+                                                 { "quiet-after", required_argument, NULL, 'q' },
+                                                 { "onsets", no_argument, NULL, 'o' },
+                                                 {} };
         double tolerance = 2.0, onset_gap_tolerance = INFINITY;
         int level = LEVEL_NORMAL, c;
         bool by_onsets = false;
@@ -210,8 +209,9 @@ int main(int argc, char *argv[]) {
                 else
                         return 2;
         if (argc - optind != 3) {
-                fprintf(stderr, "Usage: heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]... "
-                        "RECORDING.wav ROUTINE VOICE\n");
+                fprintf(stderr, "Usage: heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] "
+                                "[--quiet-after SECONDS]... "
+                                "RECORDING.wav ROUTINE VOICE\n");
                 return 2;
         }
         if (wav_read(argv[optind], &rec.pcm, &rec.n, &rec.rate) < 0)

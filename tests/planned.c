@@ -11,7 +11,8 @@ int planned_load(const char *routine, const char *voice, enum level level, unsig
                 fprintf(stderr, "%s\n", err.text);
                 return r;
         }
-        if ((r = speech_new(ret->voice, &ret->speech)) < 0 || (r = clips_new(ret->speech, ret->voice, &ret->clips)) < 0 ||
+        if ((r = speech_new(ret->voice, &ret->speech)) < 0 ||
+            (r = clips_new(ret->speech, ret->voice, &ret->clips)) < 0 ||
             (r = plan_build(ret->routine, level, ret->voice, clips_duration, ret->clips, &ret->plan)) < 0 ||
             (r = track_build(ret->plan, ret->clips, rate, &ret->track)) < 0) {
                 fprintf(stderr, "cannot plan %s with %s\n", routine, voice);

@@ -31,7 +31,7 @@ static char *settings_text(const char *extra) {
 static int setup(void **state) {
         struct fixture *f = calloc(1, sizeof *f);
         char *text = settings_text("");
-        struct coach_options o = {.level = -1, .output = {.kind = OUTPUT_NULL}, .output_set = true};
+        struct coach_options o = { .level = -1, .output = { .kind = OUTPUT_NULL }, .output_set = true };
         struct conf_error err = {};
 
         f->settings = write_temp(text, ".conf");

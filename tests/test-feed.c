@@ -34,14 +34,15 @@ static int setup(void **state) {
         f->voice = load_voice_or_die(srcdir_path("voices/en.conf"));
         assert_int_equal(plan_build(f->routine, LEVEL_NORMAL, f->voice, fake_duration, NULL, &f->plan), 0);
         f->clips = calloc(f->plan->n_cues, sizeof *f->clips);
-        f->track = (struct track){.clips = calloc(f->plan->n_cues, sizeof *f->track.clips),
-                                  .n_clips = f->plan->n_cues,
-                                  .rate = RATE,
-                                  .length = samples_from_usec(f->plan->total, RATE)};
+        f->track = (struct track){ .clips = calloc(f->plan->n_cues, sizeof *f->track.clips),
+                                   .n_clips = f->plan->n_cues,
+                                   .rate = RATE,
+                                   .length = samples_from_usec(f->plan->total, RATE) };
         for (size_t i = 0; i < f->plan->n_cues; i++) {
                 f->clips[i].n_samples = samples_from_usec(f->plan->cues[i].duration, RATE) - 1;
                 f->clips[i].samples = calloc(f->clips[i].n_samples, sizeof(int16_t));
-                f->track.clips[i] = (struct placed_clip){samples_from_usec(f->plan->cues[i].start, RATE), &f->clips[i]};
+                f->track.clips[i] =
+                        (struct placed_clip){ samples_from_usec(f->plan->cues[i].start, RATE), &f->clips[i] };
         }
         feed_init(&f->feed, f->plan, &f->track, NULL, 1.0);
         f->feed.detached = false; /* as output_start() leaves it: commands go through the ring */

@@ -55,7 +55,8 @@ static void test_records_read_back(void **state) {
         assert_int_equal(history_unplayed(h, t - DAY, "morning-feet", OUTCOME_MISSED), 0);
         assert_int_equal(history_start(h, t + 1000, t, "morning-feet", "normal"), 0);
         assert_int_equal(history_end(h, t + 1000, t + 20 * 60 * USEC_PER_SEC, OUTCOME_COMPLETED, 42 * USEC_PER_SEC,
-                                     19 * 60 * USEC_PER_SEC, 2), 0);
+                                     19 * 60 * USEC_PER_SEC, 2),
+                         0);
         assert_int_equal(history_start(h, t + HOUR, 0, "short", "hard"), 0); /* by hand, never ended */
         assert_int_equal(h->entries[2].outcome, OUTCOME_PLAYING);
         history_close(h);
@@ -141,7 +142,8 @@ static void test_streaks_count_local_days(void **state) {
         assert_int_equal(history_streak(h, now, "Europe/Berlin"), 5);
         /* Stopped ones do not count. */
         assert_int_equal(history_start(h, utc("2026-11-24 07:00:00"), 0, "morning-feet", "normal"), 0);
-        assert_int_equal(history_end(h, utc("2026-11-24 07:00:00"), utc("2026-11-24 07:05:00"), OUTCOME_STOPPED, 0, 0, 0), 0);
+        assert_int_equal(
+                history_end(h, utc("2026-11-24 07:00:00"), utc("2026-11-24 07:05:00"), OUTCOME_STOPPED, 0, 0, 0), 0);
         assert_int_equal(history_streak(h, utc("2026-11-24 12:00:00"), "UTC"), 4);
         assert_int_equal(history_streak(h, utc("2026-11-25 12:00:00"), "UTC"), 0);
         history_close(h);
@@ -164,8 +166,11 @@ static void test_pending_survives_reopening(void **state) {
         assert_int_equal(history_open(dir, &h), 0);
         history_pending(h, &p);
         assert_true(p.skip == 0 && p.snoozed_at == 0 && !p.snoozed_routine);
-        assert_int_equal(history_keep_pending(h, &(struct pending){ .skip = t + DAY, .snoozed_at = t + 600 * USEC_PER_SEC,
-                                                                    .snoozed_scheduled = t, .snoozed_routine = routine }), 0);
+        assert_int_equal(history_keep_pending(h, &(struct pending){ .skip = t + DAY,
+                                                                    .snoozed_at = t + 600 * USEC_PER_SEC,
+                                                                    .snoozed_scheduled = t,
+                                                                    .snoozed_routine = routine }),
+                         0);
         history_close(h);
 
         assert_int_equal(history_open(dir, &h), 0);

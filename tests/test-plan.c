@@ -119,7 +119,7 @@ static void test_reps_count_on_the_beat_per_level(void **state) {
 /* Sets and sides are announced, and legs switch where the article says. */
 static void test_sets_and_sides_announced(void **state) {
         struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
-        static const char *const heel[] = { "Set 1 of 3.", "Right leg.", "Switch legs.", "Left leg.",
+        static const char *const heel[] = { "Set 1 of 3.", "Right leg.",   "Switch legs.", "Left leg.",
                                             "Set 2 of 3.", "Switch legs.", "Right leg." };
         ssize_t at = 0;
 
@@ -181,7 +181,8 @@ static void test_generated_phrases_come_from_the_voice(void **state) {
                                 "set = \"Satz {n} von {total}.\"; switch = \"Wechsel.\"; rest = \"Pause.\";\n"
                                 "halfway = \"Halbzeit.\"; next = \"Gleich: {name}.\"; count = \"Nummer {n}\";\n"
                                 "finish = \"Geschafft nach {minutes} Minuten.\"; ready = \"Bereit.\";\n"
-                                "announce = \"{title} in {minutes} Minuten.\";\n};\n", ".conf");
+                                "announce = \"{title} in {minutes} Minuten.\";\n};\n",
+                                ".conf");
         struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
         struct voice *v = load_voice_or_die(path);
         struct plan *p = NULL;

@@ -389,10 +389,10 @@ static void test_lost_time_comes_out_of_silence(void **state) {
         assert_int_equal(r[0].value, cue_value(k));
         assert_int_equal(r[0].n, c->clip->n_samples - c->clip->n_samples / 2); /* the rest of the word */
         assert_int_equal(r[1].value, cue_value(k + 1));
-        assert_int_equal(r[1].n, c[1].clip->n_samples);                         /* all of the next */
-        assert_true(r[1].at - began < start_of(f, k + 1) - c->start);          /* sooner than planned */
+        assert_int_equal(r[1].n, c[1].clip->n_samples);               /* all of the next */
+        assert_true(r[1].at - began < start_of(f, k + 1) - c->start); /* sooner than planned */
         assert_int_equal(r[2].value, cue_value(k + 2));
-        assert_int_equal(r[2].at - began, start_of(f, k + 2) - c->start - owed); /* all made up */
+        assert_int_equal(r[2].at - began, start_of(f, k + 2) - c->start - owed);      /* all made up */
         assert_int_equal(r[3].at - r[2].at, start_of(f, k + 3) - start_of(f, k + 2)); /* and no more */
 
         /* Whoever reads the marks knows where the routine is. */
@@ -418,8 +418,8 @@ static void test_thrown_away_sound_goes_into_silence(void **state) {
 
         assert_int_equal(r[0].n, c->clip->n_samples - c->clip->n_samples / 2); /* the rest of the word */
         assert_int_equal(r[1].value, cue_value(k + 1));
-        assert_int_equal(r[1].n, c[1].clip->n_samples);                         /* all of the next */
-        assert_int_equal(r[1].at - began, start_of(f, k + 1) - c->start + held); /* later, by as much */
+        assert_int_equal(r[1].n, c[1].clip->n_samples);                               /* all of the next */
+        assert_int_equal(r[1].at - began, start_of(f, k + 1) - c->start + held);      /* later, by as much */
         assert_int_equal(r[2].at - r[1].at, start_of(f, k + 2) - start_of(f, k + 1)); /* and no more */
         assert_true(player_mark_at(p, r[1].at, &m));
         assert_int_equal(player_mark_pos(p, &m, r[1].at), start_of(f, k + 1));
@@ -489,7 +489,7 @@ static void test_fade_is_a_ramp(void **state) {
         player_command(&p, PLAYER_PAUSE);
         player_fill(&p, out, ELEMENTSOF(out));
         for (size_t i = 0; i + 1 < ELEMENTSOF(out) - 1; i++) {
-                assert_true(abs(out[i + 1]) <= abs(out[i])); /* never louder */
+                assert_true(abs(out[i + 1]) <= abs(out[i]));                        /* never louder */
                 assert_true(out[i] == 0 || (out[i] < 0) == (samples[100 + i] < 0)); /* the same sign */
         }
         assert_int_equal(out[ELEMENTSOF(out) - 1], 0);
@@ -500,8 +500,10 @@ static void test_a_busy_morning_ends(void **state) {
         struct fixture *f = *state;
         struct player *p = &f->player;
         static const enum player_command script[] = {
-                PLAYER_PAUSE, PLAYER_RESUME, PLAYER_NEXT, PLAYER_REPEAT, PLAYER_PREVIOUS, PLAYER_TOGGLE,
-                PLAYER_TOGGLE, PLAYER_NEXT_EXERCISE, PLAYER_PREVIOUS_EXERCISE, PLAYER_NEXT,
+                PLAYER_PAUSE,  PLAYER_RESUME,        PLAYER_NEXT,
+                PLAYER_REPEAT, PLAYER_PREVIOUS,      PLAYER_TOGGLE,
+                PLAYER_TOGGLE, PLAYER_NEXT_EXERCISE, PLAYER_PREVIOUS_EXERCISE,
+                PLAYER_NEXT,
         };
 
         for (size_t i = 0; p->state != PLAYER_FINISHED; i++) {

@@ -48,8 +48,8 @@ static void test_rendered_countdowns_sound_on_time(void **state) {
                 if (c->kind == CUE_COUNTDOWN) {
                         int64_t error = (int64_t) onset - (int64_t) planned;
                         if (error < -(int64_t) rate / 1000 || error > (int64_t) rate / 1000)
-                                fail_msg("countdown \"%s\" at %.3f s sounds %.2f ms off", c->text,
-                                         c->start / 1e6, error * 1000.0 / rate);
+                                fail_msg("countdown \"%s\" at %.3f s sounds %.2f ms off", c->text, c->start / 1e6,
+                                         error * 1000.0 / rate);
                         countdowns++;
                 }
                 /* The whole clip is there, not cut by the next one. */

@@ -17,11 +17,8 @@ static void test_shipped_routine_carries_the_article(void **state) {
                 unsigned sets;
                 size_t sides;
         } expected[] = {
-                { "Heel raises", 3, 2 },
-                { "Toe walking", 5, 0 },
-                { "Ankle circles", 5, 2 },
-                { "Toe curls", 5, 2 },
-                { "Resisted flexion", 3, 2 },
+                { "Heel raises", 3, 2 }, { "Toe walking", 5, 0 },      { "Ankle circles", 5, 2 },
+                { "Toe curls", 5, 2 },   { "Resisted flexion", 3, 2 },
         };
 
         assert_string_equal(r->id, "morning-feet");
@@ -134,7 +131,8 @@ static void test_bad_routines_name_file_and_line(void **state) {
                 { 5, "", 3, "missing required setting 'purpose'" },
                 { 4, "    name = 7;", 4, "'name' must be a string" },
                 { 4, "    name = \"Raises\"; sets = [3, 5, 4];", 4, "runs backwards" },
-                { 4, "    name = \"Raises\"; switch_sides = \"sometimes\";", 4, "use one of \"each-set\", \"after-sets\"" },
+                { 4, "    name = \"Raises\"; switch_sides = \"sometimes\";", 4,
+                  "use one of \"each-set\", \"after-sets\"" },
                 { 1, "titel = \"Test\";", 1, "did you mean 'title'" },
         };
 
@@ -192,7 +190,8 @@ static void test_bad_voice_and_settings_name_file_and_line(void **state) {
 
         path = write_temp("language = \"en\";\nespeak = { voice = \"en\"; };\nphrases = {\n"
                           "  set = \"Set {n} of {all}\"; switch = \"s\"; rest = \"r\"; halfway = \"h\";\n"
-                          "  next = \"{name}\"; count = \"{n}\"; finish = \"{minutes}\"; ready = \"go\";\n};\n", ".conf");
+                          "  next = \"{name}\"; count = \"{n}\"; finish = \"{minutes}\"; ready = \"go\";\n};\n",
+                          ".conf");
         assert_true(voice_load(path, &v, &err) < 0);
         assert_non_null(strstr(err.text, ":4: phrase 'set' has a placeholder it cannot use: it may use {n}, {total}"));
         unlink(path);

@@ -58,7 +58,7 @@ static void test_time_zone_is_honoured(void **state) {
         setenv("TZ", "Asia/Tokyo", 1);
         expect_next(&s, NULL, "2026-01-15 00:00:00", "2026-01-15 22:00:00");
         expect_next(&s, "Australia/Sydney", "2026-01-15 00:00:00", "2026-01-15 20:00:00"); /* AEDT, UTC+11 */
-        assert_string_equal(getenv("TZ"), "Asia/Tokyo"); /* left as it was */
+        assert_string_equal(getenv("TZ"), "Asia/Tokyo");                                   /* left as it was */
         unsetenv("TZ");
         schedule_done(&s);
 }
@@ -78,7 +78,8 @@ static void test_spring_forward_gap(void **state) {
 static void test_fall_back_runs_once(void **state) {
         struct schedule s = parse("schedule = ( { time = \"01:30\"; } );");
         expect_next(&s, "America/New_York", "2026-11-01 00:00:00", "2026-11-01 05:30:00"); /* EDT */
-        expect_next(&s, "America/New_York", "2026-11-01 05:30:00", "2026-11-02 06:30:00"); /* not 06:30 the same night */
+        expect_next(&s, "America/New_York", "2026-11-01 05:30:00",
+                    "2026-11-02 06:30:00"); /* not 06:30 the same night */
         schedule_done(&s);
         s = parse("schedule = ( { time = \"02:30\"; } );");
         expect_next(&s, "Europe/Berlin", "2026-10-24 23:00:00", "2026-10-25 00:30:00"); /* CEST */
@@ -108,8 +109,9 @@ static void test_leap_days(void **state) {
 }
 
 static void test_days_of_the_week(void **state) {
-        struct schedule s = parse("schedule = ( { time = \"07:00\"; days = \"mon-fri\"; },\n"
-                                  "             { time = \"09:00\"; days = [\"sat\", \"sun\"]; routine = \"short\"; } );");
+        struct schedule s =
+                parse("schedule = ( { time = \"07:00\"; days = \"mon-fri\"; },\n"
+                      "             { time = \"09:00\"; days = [\"sat\", \"sun\"]; routine = \"short\"; } );");
         struct occurrence o;
         char buf[64];
 
@@ -166,7 +168,8 @@ static void test_bad_entries_name_their_line(void **state) {
                 { "schedule = ( { time = \"24:00\"; } );", "'time' is \"24:00\"" },
                 { "schedule = ( { time = \"9:3\"; } );", "'time' is \"9:3\"" },
                 { "schedule = ( { time = \"07:00pm\"; } );", "'time' is \"07:00pm\"" },
-                { "schedule = (\n { time = \"07:00\"; days = \"monday-friday\"; } );", "t.conf:2: 'days': give day names" },
+                { "schedule = (\n { time = \"07:00\"; days = \"monday-friday\"; } );",
+                  "t.conf:2: 'days': give day names" },
                 { "schedule = ( { time = \"07:00\"; tme = 3; } );", "did you mean 'time'" },
                 { "schedule = ( { days = \"mon\"; } );", "'time'" },
                 { "schedule = ( { time = \"07:00\"; catch_up = 1000; } );", "catch_up" },
@@ -181,7 +184,8 @@ static void test_bad_entries_name_their_line(void **state) {
                 assert_int_equal(conf_read_file(&c, path, &err), 0);
                 assert_int_equal(schedule_parse(config_lookup(&c, "schedule"), &s, &err), -EINVAL);
                 if (!strstr(err.text, bad[i].message))
-                        fail_msg("\"%s\": said \"%s\", expected it to contain \"%s\"", bad[i].text, err.text, bad[i].message);
+                        fail_msg("\"%s\": said \"%s\", expected it to contain \"%s\"", bad[i].text, err.text,
+                                 bad[i].message);
                 config_destroy(&c);
                 unlink(path);
                 free(path);

@@ -113,12 +113,9 @@ static void test_not_a_wav_is_refused(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_written_samples_read_back),
-                cmocka_unit_test(test_empty_file_is_valid),
-                cmocka_unit_test(test_unwritable_path_fails),
-                cmocka_unit_test(test_full_disk_is_reported),
-                cmocka_unit_test(test_streaming_sizes_read_to_the_end),
-                cmocka_unit_test(test_not_a_wav_is_refused),
+                cmocka_unit_test(test_written_samples_read_back),       cmocka_unit_test(test_empty_file_is_valid),
+                cmocka_unit_test(test_unwritable_path_fails),           cmocka_unit_test(test_full_disk_is_reported),
+                cmocka_unit_test(test_streaming_sizes_read_to_the_end), cmocka_unit_test(test_not_a_wav_is_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

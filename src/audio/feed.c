@@ -2,8 +2,8 @@
 
 #include "feed.h"
 
-void feed_init(struct feed *f, const struct plan *plan, const struct track *track,
-               const struct track *lead_in, double volume) {
+void feed_init(struct feed *f, const struct plan *plan, const struct track *track, const struct track *lead_in,
+               double volume) {
         memset(f, 0, sizeof *f);
         player_init(&f->player, plan, track, lead_in, volume);
         f->detached = true;
@@ -107,7 +107,8 @@ bool feed_at_rest(struct feed *f, usec_t now) {
         struct player_mark newest;
         struct heard h;
 
-        if (atomic_load_explicit(&f->tail, memory_order_acquire) != atomic_load_explicit(&f->head, memory_order_relaxed))
+        if (atomic_load_explicit(&f->tail, memory_order_acquire) !=
+            atomic_load_explicit(&f->head, memory_order_relaxed))
                 return false;
         if (!player_mark_at(&f->player, UINT64_MAX, &newest) || newest.state != PLAYER_PAUSED || newest.interlude)
                 return false;

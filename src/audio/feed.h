@@ -8,17 +8,17 @@
 #define FEED_RING 32 /* commands in flight; a person pressing keys never fills it */
 
 struct heard {
-        uint64_t frame;      /* the output frame sounding now */
+        uint64_t frame; /* the output frame sounding now */
         enum player_state state;
-        bool interlude;      /* "Ready. 3, 2, 1" or a repeat, the routine standing still */
+        bool interlude;         /* "Ready. 3, 2, 1" or a repeat, the routine standing still */
         uint64_t interlude_end; /* the output frame it ends at */
-        uint64_t pos;        /* the routine's sample */
-        ssize_t cue;         /* the last cue begun at or before pos; -1 before the first */
+        uint64_t pos;           /* the routine's sample */
+        ssize_t cue;            /* the last cue begun at or before pos; -1 before the first */
 };
 
 struct feed {
         struct player player; /* the audio thread's while an output runs, else the control thread's */
-        bool detached;         /* no output runs: commands go straight to the player */
+        bool detached;        /* no output runs: commands go straight to the player */
 
         _Atomic uint8_t ring[FEED_RING];
         _Atomic uint32_t head, tail; /* head: written by the control thread; tail: by the audio thread */
@@ -31,8 +31,8 @@ struct feed {
         _Atomic uint64_t renders; /* buffers rendered: an output that stops asking is lost */
 };
 
-void feed_init(struct feed *f, const struct plan *plan, const struct track *track,
-               const struct track *lead_in, double volume);
+void feed_init(struct feed *f, const struct plan *plan, const struct track *track, const struct track *lead_in,
+               double volume);
 
 /* Control thread. -EAGAIN when the ring is full. */
 int feed_send(struct feed *f, enum player_command c);

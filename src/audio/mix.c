@@ -52,7 +52,8 @@ int track_build(const struct plan *plan, struct clips *clips, unsigned rate, str
         if (!t || !(t->clips = calloc(n, sizeof *t->clips)))
                 goto oom;
         t->rate = rate ?: from;
-        if (t->rate != from && (!(t->owned = calloc(n, sizeof *t->owned)) || !(t->sources = calloc(n, sizeof *t->sources))))
+        if (t->rate != from &&
+            (!(t->owned = calloc(n, sizeof *t->owned)) || !(t->sources = calloc(n, sizeof *t->sources))))
                 goto oom;
         t->n_clips = plan->n_cues;
         t->length = samples_from_usec(plan->total, t->rate);

@@ -15,8 +15,8 @@ enum output_kind { OUTPUT_PORTAUDIO, OUTPUT_WAV, OUTPUT_NULL };
 
 struct output_spec {
         enum output_kind kind;
-        const char *target; /* the device (NULL: the default) or the file */
-        bool quiet;         /* retrying a device that went away: no error messages */
+        const char *target;    /* the device (NULL: the default) or the file */
+        bool quiet;            /* retrying a device that went away: no error messages */
         unsigned latency_msec; /* 0: AUDIO_LATENCY_MSEC */
 };
 

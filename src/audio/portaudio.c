@@ -21,10 +21,10 @@ struct pa_output {
         struct output output;
         PaStream *stream;
         bool started, broken; /* broken: PortAudio is started afresh for the next stream */
-        usec_t guard;       /* how far ahead of real time a device may ask before it is held back */
-        usec_t t0;          /* the first callback; only the callback touches t0 and frames */
+        usec_t guard;         /* how far ahead of real time a device may ask before it is held back */
+        usec_t t0;            /* the first callback; only the callback touches t0 and frames */
         uint64_t frames;
-        _Atomic bool racing; /* it asked faster than real time: the system clock paces it */
+        _Atomic bool racing;         /* it asked faster than real time: the system clock paces it */
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
         struct devclock clock; /* the callback's */
@@ -155,7 +155,8 @@ static void list_names(char *buf, size_t size) {
         buf[0] = 0;
         for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount() && used < size; i++)
                 if (is_output(i))
-                        used += snprintf(buf + used, size - used, "%s\"%s\"", used ? ", " : "", Pa_GetDeviceInfo(i)->name);
+                        used += snprintf(buf + used, size - used, "%s\"%s\"", used ? ", " : "",
+                                         Pa_GetDeviceInfo(i)->name);
 }
 
 /* A device by exact name, else the one whose name contains target; case does not matter. */
@@ -251,7 +252,8 @@ static void tell_jump(struct pa_output *p, const struct devclock_jump *j) {
         double at = (double) j->frame / p->output.rate;
 
         if (j->after_dry != USEC_INFINITY)
-                snprintf(dry, sizeof dry, j->dry_held ? "%.3f s after it held %.1f ms" : "%.3f s after it said it ran dry",
+                snprintf(dry, sizeof dry,
+                         j->dry_held ? "%.3f s after it held %.1f ms" : "%.3f s after it said it ran dry",
                          j->after_dry / 1e6, j->dry_held / 1e3);
         if (j->lost) {
                 p->lost += j->lost;
@@ -267,8 +269,8 @@ static void tell_jump(struct pa_output *p, const struct devclock_jump *j) {
                 p->revised += (usec_t) llabs(j->revised);
                 log_debug("%s: %.1f ms %s than it said at %.3f s of this stream, %s; taken for a revision, "
                           "%.1f ms so far.",
-                          p->output.description, llabs(j->revised) / 1e3, j->revised > 0 ? "later" : "sooner", at,
-                          dry, p->revised / 1e3);
+                          p->output.description, llabs(j->revised) / 1e3, j->revised > 0 ? "later" : "sooner", at, dry,
+                          p->revised / 1e3);
         }
 }
 
@@ -287,7 +289,8 @@ static int pa_check(struct output *o, usec_t now) {
         }
         unsigned w = atomic_load_explicit(&p->jumps_written, memory_order_acquire);
         if (w - p->jumps_told > JUMPS) {
-                log_debug("%s: %u jumps in its clock came too fast to tell.", o->description, w - p->jumps_told - JUMPS);
+                log_debug("%s: %u jumps in its clock came too fast to tell.", o->description,
+                          w - p->jumps_told - JUMPS);
                 p->jumps_told = w - JUMPS;
         }
         for (; p->jumps_told != w; p->jumps_told++)
@@ -387,15 +390,20 @@ int portaudio_open(const struct output_spec *spec, unsigned rate, struct output 
                 list_names(names, sizeof names);
                 if (!names[0])
                         return log_error_errno(ENODEV, "No sound output device: PortAudio finds none (no sound card, "
-                                               "no sound server). Connect a speaker, or play into a file with "
-                                               "--output wav:FILE.");
-                return log_error_errno(ENODEV, "No output device matches \"%s\"; PortAudio sees %s. "
-                                       "Name one of them (tiptoed --list-devices).", spec->target, names);
+                                                       "no sound server). Connect a speaker, or play into a file with "
+                                                       "--output wav:FILE.");
+                return log_error_errno(ENODEV,
+                                       "No output device matches \"%s\"; PortAudio sees %s. "
+                                       "Name one of them (tiptoed --list-devices).",
+                                       spec->target, names);
         }
         if (r < 0)
-                return spec->quiet ? -EIO : log_error_errno(EIO, "Failed to open sound device \"%s\" at %u Hz: %s. "
-                                       "Pick another one with --output portaudio:NAME (tiptoed --list-devices).",
-                                       info->name, o->rate, Pa_GetErrorText(e));
+                return spec->quiet ? -EIO
+                                   : log_error_errno(
+                                             EIO,
+                                             "Failed to open sound device \"%s\" at %u Hz: %s. "
+                                             "Pick another one with --output portaudio:NAME (tiptoed --list-devices).",
+                                             info->name, o->rate, Pa_GetErrorText(e));
         o->latency = usec_from_seconds(Pa_GetStreamInfo(p->stream)->outputLatency);
         p->guard = MAX(USEC_PER_SEC / 2, 2 * o->latency);
         if (asprintf(&o->description, "sound device \"%s\" (%s) at %u Hz, latency %.1f ms", info->name,

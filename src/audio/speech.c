@@ -57,8 +57,7 @@ static int on_synth(short *wav, int n, espeak_EVENT *events) {
 /* Runs on the speech thread only. */
 static int synthesize_now(const char *text, struct clip **ret) {
         struct pcm pcm = {};
-        espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
-                                      espeakCHARS_UTF8, NULL, &pcm);
+        espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &pcm);
         if (e != EE_OK || pcm.failed) {
                 free(pcm.samples);
                 return pcm.failed ? -ENOMEM : -EIO;

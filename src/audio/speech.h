@@ -1,5 +1,6 @@
 /* Speech: eSpeak NG turns text into 16-bit mono PCM. eSpeak's state is global, so one
- * thread owns it, for the whole process, switching voices as asked; speech_synthesize() may be called from any thread and waits. */
+ * thread owns it, for the whole process, switching voices as asked; speech_synthesize() may be called from any thread
+ * and waits. */
 #pragma once
 
 #include "track.h"
@@ -21,4 +22,3 @@ int speech_synthesize(struct speech *s, const struct voice *v, const char *text,
 
 /* Switches to voice v now: -ENOENT when eSpeak NG lacks it. */
 int speech_use_voice(struct speech *s, const struct voice *v);
-

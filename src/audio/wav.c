@@ -26,9 +26,9 @@ static void header(uint8_t h[HEADER_SIZE], unsigned rate, uint32_t data_bytes) {
         memcpy(h, "RIFF", 4);
         put32(h + 4, 36 + data_bytes);
         memcpy(h + 8, "WAVEfmt ", 8);
-        put32(h + 16, 16);       /* fmt chunk size */
-        put16(h + 20, 1);        /* PCM */
-        put16(h + 22, 1);        /* mono */
+        put32(h + 16, 16); /* fmt chunk size */
+        put16(h + 20, 1);  /* PCM */
+        put16(h + 22, 1);  /* mono */
         put32(h + 24, rate);
         put32(h + 28, rate * 2); /* bytes per second */
         put16(h + 32, 2);        /* bytes per frame */

@@ -51,8 +51,8 @@ int conf_read_file(config_t *c, const char *path, struct conf_error *err) {
                 snprintf(err->text, sizeof err->text, "%s: cannot read", path);
                 return -EIO;
         }
-        snprintf(err->text, sizeof err->text, "%s:%d: %s", config_error_file(c) ?: path,
-                 config_error_line(c), config_error_text(c));
+        snprintf(err->text, sizeof err->text, "%s:%d: %s", config_error_file(c) ?: path, config_error_line(c),
+                 config_error_text(c));
         return -EBADMSG;
 }
 
@@ -140,8 +140,8 @@ int conf_check_keys(const config_setting_t *group, const char *const *allowed, s
 }
 
 /* The member named key, or NULL; fails when it is required and absent. */
-static int member(const config_setting_t *group, const char *key, bool required,
-                  const config_setting_t **ret, struct conf_error *err) {
+static int member(const config_setting_t *group, const char *key, bool required, const config_setting_t **ret,
+                  struct conf_error *err) {
         *ret = config_setting_get_member(group, key);
         if (!*ret && required)
                 return conf_fail(err, group, "missing required setting '%s'", key);
@@ -170,8 +170,8 @@ static const char *type_name(int type) {
         }
 }
 
-int conf_get_string(const config_setting_t *group, const char *key, bool required,
-                    const char **ret, struct conf_error *err) {
+int conf_get_string(const config_setting_t *group, const char *key, bool required, const char **ret,
+                    struct conf_error *err) {
         const config_setting_t *s;
         int r = member(group, key, required, &s, err);
         if (r < 0 || !s)
@@ -186,8 +186,7 @@ int conf_get_string(const config_setting_t *group, const char *key, bool require
         return 0;
 }
 
-int conf_get_strdup(const config_setting_t *group, const char *key, bool required,
-                    char **ret, struct conf_error *err) {
+int conf_get_strdup(const config_setting_t *group, const char *key, bool required, char **ret, struct conf_error *err) {
         const char *v = NULL;
         int r = conf_get_string(group, key, required, &v, err);
         if (r < 0 || !v)
@@ -205,13 +204,12 @@ static bool is_number(const config_setting_t *s) {
         return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
 }
 
-static int number_in(const config_setting_t *s, const char *key, double min, double max,
-                     bool integer, double *ret, struct conf_error *err) {
+static int number_in(const config_setting_t *s, const char *key, double min, double max, bool integer, double *ret,
+                     struct conf_error *err) {
         if (!is_number(s))
-                return conf_fail(err, s, "'%s' must be a number, not %s", key,
-                                 type_name(config_setting_type(s)));
+                return conf_fail(err, s, "'%s' must be a number, not %s", key, type_name(config_setting_type(s)));
         double v = config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-                                                                : (double) config_setting_get_int64(s);
+                                                               : (double) config_setting_get_int64(s);
         if (integer && v != floor(v))
                 return conf_fail(err, s, "'%s' must be a whole number, not %g", key, v);
         if (!(v >= min && v <= max))
@@ -220,8 +218,8 @@ static int number_in(const config_setting_t *s, const char *key, double min, dou
         return 0;
 }
 
-int conf_get_number(const config_setting_t *group, const char *key, bool required,
-                    double min, double max, double *ret, struct conf_error *err) {
+int conf_get_number(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
+                    struct conf_error *err) {
         const config_setting_t *s;
         int r = member(group, key, required, &s, err);
         if (r < 0 || !s)
@@ -229,8 +227,8 @@ int conf_get_number(const config_setting_t *group, const char *key, bool require
         return number_in(s, key, min, max, false, ret, err);
 }
 
-int conf_get_range(const config_setting_t *group, const char *key, bool required,
-                   double min, double max, bool integer, struct range *ret, struct conf_error *err) {
+int conf_get_range(const config_setting_t *group, const char *key, bool required, double min, double max, bool integer,
+                   struct range *ret, struct conf_error *err) {
         const config_setting_t *s;
         struct range v;
         int r = member(group, key, required, &s, err);
@@ -275,8 +273,7 @@ void strv_free(char **v) {
         free(v);
 }
 
-int conf_get_strv(const config_setting_t *group, const char *key, bool required,
-                  char ***ret, struct conf_error *err) {
+int conf_get_strv(const config_setting_t *group, const char *key, bool required, char ***ret, struct conf_error *err) {
         const config_setting_t *s;
         int r = member(group, key, required, &s, err);
         if (r < 0 || !s)
@@ -285,8 +282,7 @@ int conf_get_strv(const config_setting_t *group, const char *key, bool required,
         int t = config_setting_type(s);
         bool single = t == CONFIG_TYPE_STRING;
         if (!single && t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-                return conf_fail(err, s, "'%s' must be a string or a list of strings, not %s", key,
-                                 type_name(t));
+                return conf_fail(err, s, "'%s' must be a string or a list of strings, not %s", key, type_name(t));
 
         int n = single ? 1 : config_setting_length(s);
         if (required && n == 0)
@@ -313,8 +309,8 @@ int conf_get_strv(const config_setting_t *group, const char *key, bool required,
         return 0;
 }
 
-int conf_get_choice(const config_setting_t *group, const char *key, const char *const *choices,
-                    int *ret, struct conf_error *err) {
+int conf_get_choice(const config_setting_t *group, const char *key, const char *const *choices, int *ret,
+                    struct conf_error *err) {
         const char *v = NULL;
         int r = conf_get_string(group, key, false, &v, err);
         if (r < 0 || !v)
@@ -327,10 +323,8 @@ int conf_get_choice(const config_setting_t *group, const char *key, const char *
 
         char list[256] = "";
         for (int i = 0; choices[i]; i++)
-                snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "",
-                         choices[i]);
-        return conf_fail(err, config_setting_get_member(group, key), "'%s' is \"%s\": use one of %s",
-                         key, v, list);
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "", choices[i]);
+        return conf_fail(err, config_setting_get_member(group, key), "'%s' is \"%s\": use one of %s", key, v, list);
 }
 
 static int get_aggregate(const config_setting_t *parent, const char *key, bool required, int type,
@@ -346,12 +340,12 @@ static int get_aggregate(const config_setting_t *parent, const char *key, bool r
         return 0;
 }
 
-int conf_get_group(const config_setting_t *parent, const char *key, bool required,
-                   const config_setting_t **ret, struct conf_error *err) {
+int conf_get_group(const config_setting_t *parent, const char *key, bool required, const config_setting_t **ret,
+                   struct conf_error *err) {
         return get_aggregate(parent, key, required, CONFIG_TYPE_GROUP, ret, err);
 }
 
-int conf_get_list(const config_setting_t *parent, const char *key, bool required,
-                  const config_setting_t **ret, struct conf_error *err) {
+int conf_get_list(const config_setting_t *parent, const char *key, bool required, const config_setting_t **ret,
+                  struct conf_error *err) {
         return get_aggregate(parent, key, required, CONFIG_TYPE_LIST, ret, err);
 }

@@ -43,26 +43,24 @@ int conf_fail(struct conf_error *err, const config_setting_t *s, const char *for
 int conf_check_keys(const config_setting_t *group, const char *const *allowed, struct conf_error *err);
 
 /* Each getter leaves *ret alone when the key is absent and not required. */
-int conf_get_string(const config_setting_t *group, const char *key, bool required,
-                    const char **ret, struct conf_error *err);
-int conf_get_strdup(const config_setting_t *group, const char *key, bool required,
-                    char **ret, struct conf_error *err);
-int conf_get_number(const config_setting_t *group, const char *key, bool required,
-                    double min, double max, double *ret, struct conf_error *err);
-int conf_get_range(const config_setting_t *group, const char *key, bool required,
-                   double min, double max, bool integer, struct range *ret, struct conf_error *err);
+int conf_get_string(const config_setting_t *group, const char *key, bool required, const char **ret,
+                    struct conf_error *err);
+int conf_get_strdup(const config_setting_t *group, const char *key, bool required, char **ret, struct conf_error *err);
+int conf_get_number(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
+                    struct conf_error *err);
+int conf_get_range(const config_setting_t *group, const char *key, bool required, double min, double max, bool integer,
+                   struct range *ret, struct conf_error *err);
 /* A string, or a list of strings; *ret is NULL-terminated. */
-int conf_get_strv(const config_setting_t *group, const char *key, bool required,
-                  char ***ret, struct conf_error *err);
+int conf_get_strv(const config_setting_t *group, const char *key, bool required, char ***ret, struct conf_error *err);
 /* A string that must be one of choices (NULL-terminated); *ret is its index. */
-int conf_get_choice(const config_setting_t *group, const char *key, const char *const *choices,
-                    int *ret, struct conf_error *err);
+int conf_get_choice(const config_setting_t *group, const char *key, const char *const *choices, int *ret,
+                    struct conf_error *err);
 /* A group, or NULL when absent and not required. */
-int conf_get_group(const config_setting_t *parent, const char *key, bool required,
-                   const config_setting_t **ret, struct conf_error *err);
+int conf_get_group(const config_setting_t *parent, const char *key, bool required, const config_setting_t **ret,
+                   struct conf_error *err);
 /* A list of groups, or NULL when absent and not required. */
-int conf_get_list(const config_setting_t *parent, const char *key, bool required,
-                  const config_setting_t **ret, struct conf_error *err);
+int conf_get_list(const config_setting_t *parent, const char *key, bool required, const config_setting_t **ret,
+                  struct conf_error *err);
 
 void strv_free(char **v);
 DEFINE_POINTER_CLEANUP(char *, strv_free)

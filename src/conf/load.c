@@ -22,9 +22,9 @@ int load_routine(const struct settings *s, const char *name, struct routine **re
 
         if (r == -ENOENT)
                 return conf_error_set(err, r,
-                            "no routine '%s' in %s%s%s. Name a routine file there without .conf, "
-                            "or give the path of a routine file.",
-                            name, s->routine_dir ?: "", s->routine_dir ? " or " : "", paths_routines_dir());
+                                      "no routine '%s' in %s%s%s. Name a routine file there without .conf, "
+                                      "or give the path of a routine file.",
+                                      name, s->routine_dir ?: "", s->routine_dir ? " or " : "", paths_routines_dir());
         if (r < 0)
                 return r;
         return routine_load(path, ret, err);
@@ -36,9 +36,9 @@ int load_voice(const struct settings *s, struct voice **ret, struct conf_error *
 
         if (r == -ENOENT)
                 return conf_error_set(err, r,
-                            "%s: voice.language is \"%s\", but there is no voice file for it: "
-                            "add voices/%s.conf or pick an existing voice.",
-                            s->path ?: "built-in settings", s->language, s->language);
+                                      "%s: voice.language is \"%s\", but there is no voice file for it: "
+                                      "add voices/%s.conf or pick an existing voice.",
+                                      s->path ?: "built-in settings", s->language, s->language);
         if (r < 0)
                 return r;
         return voice_load(path, ret, err);
@@ -48,7 +48,7 @@ int load_check_language(const struct routine *routine, const struct voice *voice
         if (streq(routine->language, voice->language))
                 return 0;
         return conf_error_set(err, -EINVAL,
-                    "%s is in language \"%s\", but the voice %s speaks \"%s\". Add a routine file for \"%s\" "
-                    "(see config/routines/README.md) or pick another language.",
-                    routine->path, routine->language, voice->path, voice->language, voice->language);
+                              "%s is in language \"%s\", but the voice %s speaks \"%s\". Add a routine file for \"%s\" "
+                              "(see config/routines/README.md) or pick another language.",
+                              routine->path, routine->language, voice->path, voice->language, voice->language);
 }

@@ -123,7 +123,8 @@ static int block_load(const config_setting_t *g, bool nested, struct block *b, s
                         return r;
                 if (each && tempo)
                         return conf_fail(err, tempo,
-                                         "'tempo' and 'each' exclude each other: a repetition made of parts lasts as long as its parts");
+                                         "'tempo' and 'each' exclude each other: a repetition made of parts lasts as "
+                                         "long as its parts");
                 if (!each)
                         return conf_get_range(g, "tempo", true, 0.5, 60, false, &b->tempo, err);
                 if (config_setting_type(each) != CONFIG_TYPE_LIST || config_setting_length(each) == 0)
@@ -163,9 +164,8 @@ static int sides_load(const config_setting_t *list, struct exercise *e, struct c
         return 0;
 }
 
-static const char *const exercise_keys[] = {
-        "name", "purpose", "setup", "sets", "sides", "switch_sides", "switch", "blocks", "between_sets", NULL
-};
+static const char *const exercise_keys[] = { "name",         "purpose", "setup",  "sets",         "sides",
+                                             "switch_sides", "switch",  "blocks", "between_sets", NULL };
 static const char *const switch_choices[] = { "each-set", "after-sets", NULL };
 
 static int exercise_load(const config_setting_t *g, struct exercise *e, struct conf_error *err) {

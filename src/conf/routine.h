@@ -14,11 +14,11 @@ enum block_kind {
 
 struct block {
         enum block_kind kind;
-        char *say;            /* the instruction; for the other kinds, spoken first */
-        char *explain;        /* said instead of say the first time the block comes round */
-        struct range amount;  /* reps: repetitions; hold, timed, rest: seconds */
-        struct range tempo;   /* reps without sub-blocks: seconds per repetition */
-        struct block *each;   /* reps: what every repetition consists of */
+        char *say;           /* the instruction; for the other kinds, spoken first */
+        char *explain;       /* said instead of say the first time the block comes round */
+        struct range amount; /* reps: repetitions; hold, timed, rest: seconds */
+        struct range tempo;  /* reps without sub-blocks: seconds per repetition */
+        struct block *each;  /* reps: what every repetition consists of */
         size_t n_each;
 };
 
@@ -48,7 +48,7 @@ struct exercise {
 };
 
 struct routine {
-        char *id;   /* file name without .conf (and without .LANGUAGE) */
+        char *id;       /* file name without .conf (and without .LANGUAGE) */
         char *language; /* of every word in it; "en" unless it says */
         char *path;
         char *title;

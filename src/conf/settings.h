@@ -13,14 +13,14 @@
 struct settings {
         char *path; /* NULL: built-in defaults */
         enum level level;
-        char *routine;     /* the routine to play when none is named */
-        char *routine_dir; /* searched before the shipped routines; NULL: none */
-        char *language;    /* picks voices/LANGUAGE.conf */
-        char *audio_device; /* a PortAudio device's name, or part of it; NULL: the default */
-        double volume;      /* 1.0 as spoken; louder only as far as it does not clip */
+        char *routine;               /* the routine to play when none is named */
+        char *routine_dir;           /* searched before the shipped routines; NULL: none */
+        char *language;              /* picks voices/LANGUAGE.conf */
+        char *audio_device;          /* a PortAudio device's name, or part of it; NULL: the default */
+        double volume;               /* 1.0 as spoken; louder only as far as it does not clip */
         unsigned audio_latency_msec; /* sound held by the device: pauses take this long, and
                                       * the fewer its refills the less CPU */
-        struct schedule schedule; /* when the daemon starts a routine by itself */
+        struct schedule schedule;    /* when the daemon starts a routine by itself */
 };
 
 int settings_new_default(struct settings **ret);

@@ -57,7 +57,7 @@ bool voice_speaks_like(const struct voice *a, const struct voice *b) {
 
 /* Calls f for every {name} in template; stops at the first non-zero return. */
 static int template_foreach(const char *t, int (*f)(const char *name, size_t len, void *u), void *u) {
-        for (const char *p = t; (p = strchr(p, '{')); ) {
+        for (const char *p = t; (p = strchr(p, '{'));) {
                 const char *end = strchr(p, '}');
                 if (!end)
                         return -EINVAL;
@@ -84,7 +84,7 @@ int template_expand(const char *t, const char *const *vars, char **ret) {
         if (!f)
                 return -ENOMEM;
 
-        for (const char *p = t; *p; ) {
+        for (const char *p = t; *p;) {
                 const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
                 if (!close) {
                         fputs(p, f);
@@ -146,8 +146,8 @@ static int phrases_load(const config_setting_t *g, struct voice *v, struct conf_
                 if (r < 0) {
                         char list[64] = "none";
                         for (size_t j = 0; j < 3 && phrase_info[i].placeholders[j]; j++)
-                                snprintf(list + (j ? strlen(list) : 0), sizeof list - (j ? strlen(list) : 0),
-                                         "%s{%s}", j ? ", " : "", phrase_info[i].placeholders[j]);
+                                snprintf(list + (j ? strlen(list) : 0), sizeof list - (j ? strlen(list) : 0), "%s{%s}",
+                                         j ? ", " : "", phrase_info[i].placeholders[j]);
                         return conf_fail(err, config_setting_get_member(g, phrase_info[i].key),
                                          "phrase '%s' has a placeholder it cannot use: it may use %s",
                                          phrase_info[i].key, list);

@@ -5,14 +5,14 @@
 #include "conf.h"
 
 enum phrase {
-        PHRASE_SET,     /* {n}, {total} */
-        PHRASE_SWITCH,  /* when an exercise says nothing better */
+        PHRASE_SET,    /* {n}, {total} */
+        PHRASE_SWITCH, /* when an exercise says nothing better */
         PHRASE_REST,
         PHRASE_HALFWAY,
-        PHRASE_NEXT,    /* {name} */
-        PHRASE_COUNT,   /* {n}: reps, holds and countdowns */
-        PHRASE_FINISH,  /* {minutes} */
-        PHRASE_READY,   /* before "3, 2, 1" when a paused routine resumes */
+        PHRASE_NEXT,     /* {name} */
+        PHRASE_COUNT,    /* {n}: reps, holds and countdowns */
+        PHRASE_FINISH,   /* {minutes} */
+        PHRASE_READY,    /* before "3, 2, 1" when a paused routine resumes */
         PHRASE_ANNOUNCE, /* {title}, {minutes}: a scheduled routine is coming */
         _PHRASE_MAX,
 };
@@ -22,10 +22,10 @@ struct voice {
         char *language;
         char *espeak_voice;
         unsigned espeak_voice_line; /* where it was named, for errors only eSpeak can find */
-        int rate;    /* words per minute */
-        int pitch;   /* 0-100 */
-        double gap;  /* seconds of quiet between two sentences */
-        double ready; /* seconds between an instruction and the count that follows it */
+        int rate;                   /* words per minute */
+        int pitch;                  /* 0-100 */
+        double gap;                 /* seconds of quiet between two sentences */
+        double ready;               /* seconds between an instruction and the count that follows it */
         char *phrases[_PHRASE_MAX];
 };
 

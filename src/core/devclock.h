@@ -17,29 +17,32 @@
 
 #include "util.h"
 
-#define DEVCLOCK_JUMP_MIN_USEC (2 * USEC_PER_MSEC) /* how far from its word a device must
-                                                    * sound to have jumped: its figures
-                                                    * wander by 0.3 ms */
-#define DEVCLOCK_JUMP_BUFFERS 10 /* and for how many buffers in a row: one figure is noise */
+#define DEVCLOCK_JUMP_MIN_USEC                                                                                         \
+        (2 * USEC_PER_MSEC)                  /* how far from its word a device must                                    \
+                                              * sound to have jumped: its figures                                      \
+                                              * wander by 0.3 ms */
+#define DEVCLOCK_JUMP_BUFFERS 10             /* and for how many buffers in a row: one figure is noise */
 #define DEVCLOCK_DRY_USEC (2 * USEC_PER_SEC) /* and how soon after it ran dry, */
-#define DEVCLOCK_DRAINED_FRACTION 4 /* which it did if PortAudio says so or it held under a
-                                     * quarter of its latency: 1-5 ms after PulseAudio stalled
-                                     * and left gaps of 3-11 ms that ALSA's pulse plugin did
-                                     * not report; 40-50 ms otherwise, 15 ms at least under load */
-#define DEVCLOCK_UNSAID_USEC (20 * USEC_PER_MSEC) /* unless it is this long: CI saw a 65.8 ms
-                                                   * gap with neither sign */
+#define DEVCLOCK_DRAINED_FRACTION                                                                                      \
+        4 /* which it did if PortAudio says so or it held under a                                                      \
+           * quarter of its latency: 1-5 ms after PulseAudio stalled                                                   \
+           * and left gaps of 3-11 ms that ALSA's pulse plugin did                                                     \
+           * not report; 40-50 ms otherwise, 15 ms at least under load */
+#define DEVCLOCK_UNSAID_USEC                                                                                           \
+        (20 * USEC_PER_MSEC) /* unless it is this long: CI saw a 65.8 ms                                               \
+                              * gap with neither sign */
 
 struct devclock {
         unsigned rate;
-        usec_t latency;     /* what the device holds when full */
-        usec_t origin;      /* when the device says its first frame was heard; 0: not known yet */
-        int run_sign;       /* run_n buffers in a row were later (1) or sooner (-1) than origin, */
+        usec_t latency; /* what the device holds when full */
+        usec_t origin;  /* when the device says its first frame was heard; 0: not known yet */
+        int run_sign;   /* run_n buffers in a row were later (1) or sooner (-1) than origin, */
         unsigned run_n;
         usec_t run_min;     /* by at least this much, */
         uint64_t run_frame; /* from this frame */
         bool dry;           /* it ran dry at dry_frame */
         uint64_t dry_frame;
-        usec_t dry_held;    /* what it was found holding then; 0: PortAudio said it ran dry */
+        usec_t dry_held; /* what it was found holding then; 0: PortAudio said it ran dry */
 };
 
 /* What one buffer's figures showed: time the listener heard as a gap, to be made up; sound
@@ -50,9 +53,9 @@ struct devclock_jump {
         usec_t lost;
         usec_t skipped;
         int64_t revised;
-        uint64_t frame;     /* the first of the buffers off the origin */
-        usec_t after_dry;   /* how long after the device last ran dry; USEC_INFINITY: never */
-        usec_t dry_held;    /* what it held then; 0: PortAudio said it ran dry */
+        uint64_t frame;   /* the first of the buffers off the origin */
+        usec_t after_dry; /* how long after the device last ran dry; USEC_INFINITY: never */
+        usec_t dry_held;  /* what it held then; 0: PortAudio said it ran dry */
 };
 
 void devclock_start(struct devclock *c, unsigned rate, usec_t latency);

@@ -4,22 +4,14 @@
 #include "plan.h"
 
 static const char *const cue_kind_names[_CUE_KIND_MAX] = {
-        [CUE_INTRO] = "intro",
-        [CUE_EXERCISE] = "exercise",
-        [CUE_PURPOSE] = "purpose",
-        [CUE_INSTRUCTION] = "instruction",
-        [CUE_SET] = "set",
-        [CUE_SWITCH] = "switch",
-        [CUE_SIDE] = "side",
-        [CUE_COUNT] = "count",
-        [CUE_HOLD] = "hold",
-        [CUE_PHASE] = "phase",
-        [CUE_HALFWAY] = "halfway",
-        [CUE_COUNTDOWN] = "countdown",
-        [CUE_REST] = "rest",
-        [CUE_NEXT] = "next",
-        [CUE_FINISH] = "finish",
-        [CUE_ANNOUNCE] = "announce",
+        [CUE_INTRO] = "intro",     [CUE_EXERCISE] = "exercise",
+        [CUE_PURPOSE] = "purpose", [CUE_INSTRUCTION] = "instruction",
+        [CUE_SET] = "set",         [CUE_SWITCH] = "switch",
+        [CUE_SIDE] = "side",       [CUE_COUNT] = "count",
+        [CUE_HOLD] = "hold",       [CUE_PHASE] = "phase",
+        [CUE_HALFWAY] = "halfway", [CUE_COUNTDOWN] = "countdown",
+        [CUE_REST] = "rest",       [CUE_NEXT] = "next",
+        [CUE_FINISH] = "finish",   [CUE_ANNOUNCE] = "announce",
 };
 
 const char *cue_kind_to_string(enum cue_kind k) {
@@ -108,8 +100,7 @@ static int countdown(struct planner *p, usec_t end) {
 
         end += late;
         for (unsigned n = 3; n >= 1; n--) {
-                int r = say_on(p, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n),
-                               end - n * USEC_PER_SEC, NULL);
+                int r = say_on(p, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n), end - n * USEC_PER_SEC, NULL);
                 if (r < 0)
                         return r;
                 if (n == 3)
@@ -138,8 +129,8 @@ static const char *instruction(const struct block *b, bool first) {
  * from `from`, when they have none): the cue is the signal to move. A halfway cue
  * when asked for and 10 s or longer; a countdown at the end when 4 s or longer,
  * else what is said next marks the end. */
-static int plan_span(struct planner *p, enum cue_kind kind, const char *text, usec_t from,
-                     usec_t length, bool halfway) {
+static int plan_span(struct planner *p, enum cue_kind kind, const char *text, usec_t from, usec_t length,
+                     bool halfway) {
         usec_t start = from;
         int r;
 
@@ -229,8 +220,8 @@ static int plan_blocks(struct planner *p, const struct block *b, size_t n, bool 
 }
 
 /* One set on one side: what is announced, then the blocks. */
-static int plan_set(struct planner *p, const struct exercise *e, unsigned set, unsigned sets,
-                    unsigned side, bool new_set, bool new_side, bool first) {
+static int plan_set(struct planner *p, const struct exercise *e, unsigned set, unsigned sets, unsigned side,
+                    bool new_set, bool new_side, bool first) {
         int r;
 
         p->set = set;
@@ -307,8 +298,8 @@ static int plan_exercise(struct planner *p, const struct exercise *e) {
         return 0;
 }
 
-int plan_build(const struct routine *routine, enum level level, const struct voice *voice,
-               phrase_duration_fn duration, void *userdata, struct plan **ret) {
+int plan_build(const struct routine *routine, enum level level, const struct voice *voice, phrase_duration_fn duration,
+               void *userdata, struct plan **ret) {
         _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
         struct planner p = {
                 .plan = plan,

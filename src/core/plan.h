@@ -33,9 +33,9 @@ struct cue {
         usec_t room;       /* how much later than its beat the cue starts, so speech is not cut */
         unsigned exercise; /* indices from 0 */
         unsigned set;
-        unsigned sets;     /* of this exercise, at this level */
+        unsigned sets; /* of this exercise, at this level */
         unsigned side;
-        unsigned step;     /* a block, side, set or exercise boundary: where skipping lands */
+        unsigned step; /* a block, side, set or exercise boundary: where skipping lands */
 };
 
 struct plan {
@@ -49,8 +49,8 @@ struct plan {
 /* How long text takes to say, trimmed of leading and trailing silence. */
 typedef int (*phrase_duration_fn)(void *userdata, const char *text, usec_t *ret);
 
-int plan_build(const struct routine *routine, enum level level, const struct voice *voice,
-               phrase_duration_fn duration, void *userdata, struct plan **ret);
+int plan_build(const struct routine *routine, enum level level, const struct voice *voice, phrase_duration_fn duration,
+               void *userdata, struct plan **ret);
 /* Quiet, then "Ready. 3, 2, 1", the numbers on the seconds: what a paused routine says as
  * it goes on, so nobody is caught cold. The routine continues at the plan's total. */
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret);

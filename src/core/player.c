@@ -61,8 +61,8 @@ void player_set_volume(struct player *p, double volume) {
         atomic_store_explicit(&p->gain, (uint32_t) gain, memory_order_relaxed);
 }
 
-void player_init(struct player *p, const struct plan *plan, const struct track *track,
-                 const struct track *lead_in, double volume) {
+void player_init(struct player *p, const struct plan *plan, const struct track *track, const struct track *lead_in,
+                 double volume) {
         *p = (struct player){
                 .plan = plan,
                 .track = track,

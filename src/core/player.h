@@ -44,13 +44,14 @@ struct player_mark {
 
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
 #define PLAYER_FADE_MSEC 10
-#define PLAYER_OPENING_MSEC 30 /* of quiet first: a sound server starting a stream drops the
-                                  * first 4-9 ms it is given (bench/compare saw 8.5 ms of
-                                  * zeros where the first word began; 60 ms with 25 ms periods) */
+#define PLAYER_OPENING_MSEC                                                                                            \
+        30                                     /* of quiet first: a sound server starting a stream drops the           \
+                                                * first 4-9 ms it is given (bench/compare saw 8.5 ms of                \
+                                                * zeros where the first word began; 60 ms with 25 ms periods) */
 #define PLAYER_RESTART_USEC (3 * USEC_PER_SEC) /* "previous" within this restarts the step before */
 
 struct player {
-        const struct plan *plan;     /* cue i of the plan is clip i of the track */
+        const struct plan *plan; /* cue i of the plan is clip i of the track */
         const struct track *track;
         const struct track *lead_in; /* "Ready. 3, 2, 1" before resuming; may be NULL */
 
@@ -61,8 +62,8 @@ struct player {
         const struct track *interlude; /* sounds while the routine stands still */
         uint64_t interlude_pos;
         size_t interlude_hint;
-        struct track opening;    /* the interlude before the first word: quiet */
-        struct track repeat;     /* the interlude "repeat" plays: one clip */
+        struct track opening; /* the interlude before the first word: quiet */
+        struct track repeat;  /* the interlude "repeat" plays: one clip */
         struct placed_clip repeat_clip;
 
         unsigned fade_len, fade_left; /* fading out before `pending` takes effect */
@@ -70,10 +71,10 @@ struct player {
         uint64_t pending_pos;
 
         _Atomic uint32_t gain; /* 1 << 16 is unity; any thread may set it */
-        uint32_t peak;          /* the loudest sample, which limits the gain */
-        uint64_t frame; /* frames written so far: the player's clock */
-        int64_t owed;   /* frames of time the device lost (> 0), to come out of the next
-                         * silence, or of sound it threw away (< 0), to go into it */
+        uint32_t peak;         /* the loudest sample, which limits the gain */
+        uint64_t frame;        /* frames written so far: the player's clock */
+        int64_t owed;          /* frames of time the device lost (> 0), to come out of the next
+                                * silence, or of sound it threw away (< 0), to go into it */
 
         struct {
                 _Atomic uint64_t frame, pos;
@@ -86,8 +87,8 @@ struct player {
 
 /* Everything the player points to must outlive it. The gain is lowered, if need be,
  * so that no sample of the track or lead-in clips. */
-void player_init(struct player *p, const struct plan *plan, const struct track *track,
-                 const struct track *lead_in, double volume);
+void player_init(struct player *p, const struct plan *plan, const struct track *track, const struct track *lead_in,
+                 double volume);
 
 /* Any thread: from the next buffer on, as loud as volume asks (1.0: as spoken), or as
  * loud as it gets without clipping. */

@@ -53,7 +53,8 @@ static int parse_entry(const config_setting_t *g, struct schedule_entry *e, stru
 
         if (!config_setting_is_group(g))
                 return conf_fail(err, g, "each schedule entry is a group: { time = \"07:00\"; days = \"mon-fri\"; }");
-        if ((r = conf_check_keys(g, entry_keys, err)) < 0 || (r = conf_get_strdup(g, "routine", false, &e->routine, err)) < 0 ||
+        if ((r = conf_check_keys(g, entry_keys, err)) < 0 ||
+            (r = conf_get_strdup(g, "routine", false, &e->routine, err)) < 0 ||
             (r = conf_get_string(g, "time", true, &time, err)) < 0 ||
             (r = conf_get_number(g, "announce", false, 0, 120, &announce, err)) < 0 ||
             (r = conf_get_number(g, "catch_up", false, 0, 720, &catch_up, err)) < 0)
@@ -90,7 +91,8 @@ static int parse_entry(const config_setting_t *g, struct schedule_entry *e, stru
         if (e->days)
                 return 0;
 bad_days:
-        return conf_fail(err, days, "'days': give day names or ranges, such as \"mon-fri\" or [\"sat\", \"sun\"], or \"daily\"");
+        return conf_fail(err, days,
+                         "'days': give day names or ranges, such as \"mon-fri\" or [\"sat\", \"sun\"], or \"daily\"");
 }
 
 int schedule_parse(const config_setting_t *list, struct schedule *ret, struct conf_error *err) {
@@ -107,7 +109,8 @@ int schedule_parse(const config_setting_t *list, struct schedule *ret, struct co
                 s.n_entries = 1;
         } else
                 for (r = 0; r >= 0 && s.n_entries < (size_t) n; s.n_entries++)
-                        r = parse_entry(config_setting_get_elem(list, (unsigned) s.n_entries), &s.entries[s.n_entries], err);
+                        r = parse_entry(config_setting_get_elem(list, (unsigned) s.n_entries), &s.entries[s.n_entries],
+                                        err);
         if (r < 0) {
                 schedule_done(&s);
                 return r;
@@ -165,8 +168,11 @@ static bool next_of_entry(const struct schedule_entry *e, time_t after, time_t *
 
         localtime_r(&after, &day);
         for (int i = 0; i <= 8; i++) {
-                struct tm d = { .tm_year = day.tm_year, .tm_mon = day.tm_mon, .tm_mday = day.tm_mday + i,
-                                .tm_hour = 12, .tm_isdst = -1 };
+                struct tm d = { .tm_year = day.tm_year,
+                                .tm_mon = day.tm_mon,
+                                .tm_mday = day.tm_mday + i,
+                                .tm_hour = 12,
+                                .tm_isdst = -1 };
                 time_t noon = mktime(&d); /* normalizes the date; noon is never in a gap */
                 localtime_r(&noon, &d);
                 if (!(e->days & (1u << d.tm_wday)))
@@ -227,7 +233,10 @@ void schedule_days_to_string(uint8_t days, char *buf, size_t size) {
                 while (end < 7 && (days & (1u << ((end + 1) % 7))))
                         end++;
                 n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%s%s%s%s", n ? "," : "", day_names[d % 7],
-                                       end > d + 1 ? "-" : end == d + 1 ? "," : "", end > d ? day_names[end % 7] : "");
+                                       end > d + 1    ? "-"
+                                       : end == d + 1 ? ","
+                                                      : "",
+                                       end > d ? day_names[end % 7] : "");
                 d = end;
         }
 }

@@ -12,9 +12,9 @@
 #define SCHEDULE_CATCH_UP_MINUTES 30
 
 struct schedule_entry {
-        char *routine;    /* NULL: the settings' routine */
+        char *routine; /* NULL: the settings' routine */
         unsigned hour, minute;
-        uint8_t days;     /* bit d set: runs on weekday d (0 Sunday, as tm_wday) */
+        uint8_t days;      /* bit d set: runs on weekday d (0 Sunday, as tm_wday) */
         unsigned announce; /* minutes before, said aloud; 0: no announcement */
         unsigned catch_up; /* minutes after which a run not started is missed */
 };

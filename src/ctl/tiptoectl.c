@@ -31,8 +31,8 @@ static int failed(const sd_bus_error *e, int r) {
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
             (e->name && strncmp(e->name, "org.freedesktop.DBus.Error.Spawn.", 33) == 0) || /* activation failed */
             r == -ECONNREFUSED || r == -ENOENT) {
-                if (sd_bus_error_is_set(e) && !sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN,
-                                                                      SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+                if (sd_bus_error_is_set(e) &&
+                    !sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
                         fprintf(stderr, "tiptoectl: %s: %s\n", e->name, e->message);
                 return no_daemon();
         }
@@ -170,16 +170,17 @@ static int run_history(sd_bus *bus) {
         r = sd_bus_message_enter_container(reply, 'a', "(ttsssttu)");
         if (arg_json)
                 printf("{\"streak\": %" PRIu32 ", \"entries\": [", streak);
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ttsssttu)", &started, &scheduled, &routine, &level,
-                                                  &outcome, &paused, &heard, &skipped)) > 0) {
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ttsssttu)", &started, &scheduled, &routine, &level, &outcome,
+                                                  &paused, &heard, &skipped)) > 0) {
                 if (arg_json) {
-                        printf("%s{\"started\": %" PRIu64 ", \"scheduled\": %" PRIu64 ", \"routine\": ", first ? "" : ", ",
-                               started, scheduled);
+                        printf("%s{\"started\": %" PRIu64 ", \"scheduled\": %" PRIu64 ", \"routine\": ",
+                               first ? "" : ", ", started, scheduled);
                         print_json_string(routine);
                         printf(", \"level\": ");
                         print_json_string(level);
                         printf(", \"outcome\": \"%s\", \"paused\": %" PRIu64 ", \"heard\": %" PRIu64
-                               ", \"skipped_steps\": %" PRIu32 "}", outcome, paused, heard, skipped);
+                               ", \"skipped_steps\": %" PRIu32 "}",
+                               outcome, paused, heard, skipped);
                 } else {
                         print_local(started);
                         printf("\t%s\t%s\t%s\t", routine, outcome, scheduled ? "scheduled" : "by hand");
@@ -389,13 +390,19 @@ static void help(void) {
 static const struct {
         const char *command, *method;
 } simple[] = {
-        { "stop", "Stop" },         { "pause", "Pause" },   { "resume", "Resume" },
-        { "toggle", "TogglePause" }, { "next", "Next" },     { "previous", "Previous" },
-        { "repeat", "Repeat" },     { "reload", "Reload" }, { "next-exercise", "NextExercise" },
+        { "stop", "Stop" },
+        { "pause", "Pause" },
+        { "resume", "Resume" },
+        { "toggle", "TogglePause" },
+        { "next", "Next" },
+        { "previous", "Previous" },
+        { "repeat", "Repeat" },
+        { "reload", "Reload" },
+        { "next-exercise", "NextExercise" },
         { "previous-exercise", "PreviousExercise" },
-        { "skip-next", "SkipNextRun" }, { "cancel-skip", "CancelSkip" },
+        { "skip-next", "SkipNextRun" },
+        { "cancel-skip", "CancelSkip" },
 };
-
 
 static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
         for (size_t i = 0; i < ELEMENTSOF(simple); i++)
@@ -432,13 +439,11 @@ static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
 
 int main(int argc, char *argv[]) {
         enum { ARG_SYSTEM = 0x100, ARG_VERSION };
-        static const struct option options[] = {
-                { "system", no_argument, NULL, ARG_SYSTEM },
-                { "json", no_argument, NULL, 'j' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
+        static const struct option options[] = { { "system", no_argument, NULL, ARG_SYSTEM },
+                                                 { "json", no_argument, NULL, 'j' },
+                                                 { "help", no_argument, NULL, 'h' },
+                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 {} };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int c, r;
 

@@ -9,7 +9,7 @@
 /* D-Bus carries only UTF-8, and an error may quote a file full of anything: each byte that
  * does not start a well-formed sequence becomes '?'. */
 static void make_utf8(char *s) {
-        for (unsigned char *p = (unsigned char *)s; *p;) {
+        for (unsigned char *p = (unsigned char *) s; *p;) {
                 size_t n = *p < 0x80                           ? 1
                            : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2
                            : (*p & 0xf0) == 0xe0               ? 3
@@ -33,10 +33,10 @@ int bus_reply_error(sd_bus_error *error, int r, const struct conf_error *err) {
                 int errno_value;
                 const char *name;
         } names[] = {
-                {ENOENT, BUS_ERROR "NoSuchRoutine"},     {EINVAL, BUS_ERROR "InvalidConfig"},
-                {EBUSY, BUS_ERROR "AlreadyRunning"},     {ESRCH, BUS_ERROR "NotRunning"},
-                {ENODEV, BUS_ERROR "AudioUnavailable"},  {EAGAIN, SD_BUS_ERROR_LIMITS_EXCEEDED},
-                {ENOTSUP, BUS_ERROR "NothingScheduled"},
+                { ENOENT, BUS_ERROR "NoSuchRoutine" },     { EINVAL, BUS_ERROR "InvalidConfig" },
+                { EBUSY, BUS_ERROR "AlreadyRunning" },     { ESRCH, BUS_ERROR "NotRunning" },
+                { ENODEV, BUS_ERROR "AudioUnavailable" },  { EAGAIN, SD_BUS_ERROR_LIMITS_EXCEEDED },
+                { ENOTSUP, BUS_ERROR "NothingScheduled" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
@@ -66,7 +66,7 @@ void bus_publish_changes(sd_bus *bus, const char *path, const char *interface, c
         }
         changed[k] = NULL;
         if (k > 0 && bus) {
-                int r = sd_bus_emit_properties_changed_strv(bus, path, interface, (char **)changed);
+                int r = sd_bus_emit_properties_changed_strv(bus, path, interface, (char **) changed);
                 if (r < 0)
                         log_warning_errno(r, "Failed to announce changed properties: %m");
         }

@@ -26,7 +26,9 @@ static void view(struct daemon *d, struct view *v) {
         coach_status(d->coach, &st);
         *v = (struct view){
                 .state = coach_state_to_string(st.state),
-                .pause_reason = st.state != COACH_PAUSED ? "" : st.paused_by_audio ? "audio" : "user",
+                .pause_reason = st.state != COACH_PAUSED ? ""
+                                : st.paused_by_audio     ? "audio"
+                                                         : "user",
                 .routine = st.routine ? st.routine->id : "",
                 .routine_title = st.routine ? st.routine->title : "",
                 .exercise = st.exercise,
@@ -53,7 +55,8 @@ static const struct property {
         char type;
         size_t offset;
 } properties[] = {
-#define P(name, type, field) { name, type, offsetof(struct view, field) }
+#define P(name, type, field)                                                                                           \
+        { name, type, offsetof(struct view, field) }
         P("State", 's', state),
         P("PauseReason", 's', pause_reason),
         P("Routine", 's', routine),
@@ -104,8 +107,8 @@ static void property_text(const struct property *p, const struct view *v, char *
         }
 }
 
-static int get_property(sd_bus *bus, const char *path, const char *interface, const char *name,
-                        sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int get_property(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *reply,
+                        void *userdata, sd_bus_error *error) {
         const struct property *p = property_by_name(name);
         const void *field;
         struct view v;
@@ -163,9 +166,9 @@ static int command(sd_bus_message *m, struct daemon *d, enum player_command c, s
         return sd_bus_reply_method_return(m, NULL);
 }
 
-#define COMMAND_METHOD(function, c)                                                          \
-        static int function(sd_bus_message *m, void *userdata, sd_bus_error *error) {        \
-                return command(m, userdata, c, error);                                      \
+#define COMMAND_METHOD(function, c)                                                                                    \
+        static int function(sd_bus_message *m, void *userdata, sd_bus_error *error) {                                  \
+                return command(m, userdata, c, error);                                                                 \
         }
 COMMAND_METHOD(method_stop, PLAYER_STOP)
 COMMAND_METHOD(method_pause, PLAYER_PAUSE)
@@ -248,8 +251,8 @@ static int method_snooze(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         if (minutes < 1 || minutes > 240)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "minutes %" PRIu32 ": give 1 to 240.", minutes);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "minutes %" PRIu32 ": give 1 to 240.",
+                                         minutes);
         r = scheduler_snooze(d->scheduler, minutes, &err);
         if (r < 0)
                 return bus_reply_error(error, r, &err);
@@ -315,8 +318,8 @@ static int method_get_history(sd_bus_message *m, void *userdata, sd_bus_error *e
         return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
 }
 
-static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name,
-                     sd_bus_message *value, void *userdata, sd_bus_error *error) {
+static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
+                     void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
         const char *s;
         int level, r;
@@ -332,8 +335,8 @@ static int set_level(sd_bus *bus, const char *path, const char *interface, const
         return 0;
 }
 
-static int set_volume(sd_bus *bus, const char *path, const char *interface, const char *name,
-                      sd_bus_message *value, void *userdata, sd_bus_error *error) {
+static int set_volume(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
+                      void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
         double v;
         int r;
@@ -348,8 +351,8 @@ static int set_volume(sd_bus *bus, const char *path, const char *interface, cons
         return 0;
 }
 
-static int set_language(sd_bus *bus, const char *path, const char *interface, const char *name,
-                        sd_bus_message *value, void *userdata, sd_bus_error *error) {
+static int set_language(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
+                        void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
         struct conf_error err;
         const char *s;
@@ -501,20 +504,23 @@ int bus_open(struct daemon *d) {
 
         r = d->bus_kind == BUS_SYSTEM ? sd_bus_open_system(&d->bus) : sd_bus_open_user(&d->bus);
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the %s: %m. Is D-Bus running? "
-                                       "(--no-bus runs without one.)", bus_description(d->bus_kind));
+                return log_error_errno(r,
+                                       "Failed to connect to the %s: %m. Is D-Bus running? "
+                                       "(--no-bus runs without one.)",
+                                       bus_description(d->bus_kind));
         r = bus_serve(d);
         if (r < 0)
                 return r;
         r = sd_bus_request_name(d->bus, BUS_NAME, 0);
         if (r == -EEXIST)
-                return log_error_errno(r, "Another tiptoed already runs on the %s (it holds %s): "
+                return log_error_errno(r,
+                                       "Another tiptoed already runs on the %s (it holds %s): "
                                        "control it with tiptoectl, or stop it first.",
                                        bus_description(d->bus_kind), BUS_NAME);
         if (r < 0)
-                return log_error_errno(r, "Failed to take the name %s on the %s: %m%s", BUS_NAME,
-                                       bus_description(d->bus_kind),
-                                       r == -EACCES ? " (the bus policy, dbus/org.tiptoed.Coach1.conf, is not installed?)" : "");
+                return log_error_errno(
+                        r, "Failed to take the name %s on the %s: %m%s", BUS_NAME, bus_description(d->bus_kind),
+                        r == -EACCES ? " (the bus policy, dbus/org.tiptoed.Coach1.conf, is not installed?)" : "");
         r = sd_bus_request_name(d->bus, MPRIS_NAME, 0);
         if (r < 0) /* the daemon works without: only media keys do not */
                 log_warning_errno(r, "Failed to take the name %s; media keys will not reach tiptoed: %m", MPRIS_NAME);

@@ -99,8 +99,9 @@ static int setup_load(struct coach *c, struct setup **ret, struct conf_error *er
             (r = override_settings(c, s->settings)) < 0 || (r = load_voice(s->settings, &s->voice, err)) < 0)
                 return r;
         if ((r = load_routine(s->settings, s->settings->routine, &routine, err)) < 0)
-                return r == -ENOENT ? conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
-                                           s->settings->routine, err->text)
+                return r == -ENOENT ? conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s",
+                                                     s->settings->path ?: "built-in settings", s->settings->routine,
+                                                     err->text)
                                     : r;
         if ((r = load_check_language(routine, s->voice, err)) < 0)
                 return r;
@@ -243,8 +244,8 @@ static void on_session(struct session *s, enum session_event e, void *userdata) 
         }
 }
 
-int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata,
-              struct coach **ret, struct conf_error *err) {
+int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata, struct coach **ret,
+              struct conf_error *err) {
         _cleanup_(coach_freep) struct coach *c = calloc(1, sizeof *c);
         int r;
 
@@ -262,8 +263,9 @@ int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify
                 return r;
         r = speech_new(c->setup->voice, &c->speech);
         if (r < 0)
-                return conf_error_set(err, r == -ENOENT ? -EINVAL : r, "%s: eSpeak NG cannot speak this voice (the log says why).",
-                            c->setup->voice->path);
+                return conf_error_set(err, r == -ENOENT ? -EINVAL : r,
+                                      "%s: eSpeak NG cannot speak this voice (the log says why).",
+                                      c->setup->voice->path);
         r = setup_speak(c, c->setup);
         if (r < 0)
                 return r;
@@ -338,7 +340,8 @@ static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
         int r;
 
         c->workout = w; /* the session's first notifications look here */
-        r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c, &w->session);
+        r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c,
+                          &w->session);
         if (r < 0) {
                 c->workout = NULL;
                 if (r == -ENODEV || r == -EIO)
@@ -603,8 +606,9 @@ int coach_set_language(struct coach *c, const char *language, struct conf_error 
 
         r = strchr(language, '/') ? -ENOENT : paths_find_voice(language, &path);
         if (r == -ENOENT)
-                return conf_error_set(err, -ENOENT, "there is no voice \"%s\": add voices/%s.conf or pick an existing voice.",
-                            language, language);
+                return conf_error_set(err, -ENOENT,
+                                      "there is no voice \"%s\": add voices/%s.conf or pick an existing voice.",
+                                      language, language);
         if (r < 0)
                 return r;
         c->language = strdup(language);

@@ -19,7 +19,7 @@ struct coach_options {
         int level;            /* -1: the settings' */
         const char *language; /* NULL: the settings' */
         struct output_spec output;
-        bool output_set;      /* else the settings' device */
+        bool output_set; /* else the settings' device */
 };
 
 enum coach_event {
@@ -44,8 +44,8 @@ struct coach_status {
         const char *exercise, *side;   /* "" when there is none */
         unsigned exercise_index, set;  /* counted from 1; 0 when there is none */
         unsigned exercise_count, set_count;
-        usec_t position, duration;     /* of the routine, as heard */
-        usec_t scheduled;              /* the scheduled run it is; 0: started by hand */
+        usec_t position, duration; /* of the routine, as heard */
+        usec_t scheduled;          /* the scheduled run it is; 0: started by hand */
 };
 
 struct coach_finished {
@@ -61,8 +61,8 @@ struct routine_summary {
         usec_t duration;
 };
 
-int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata,
-              struct coach **ret, struct conf_error *err);
+int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata, struct coach **ret,
+              struct conf_error *err);
 void coach_free(struct coach *c);
 DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 

@@ -75,9 +75,9 @@ static const struct {
         char key;
         enum player_command command;
 } keys[] = {
-        { ' ', PLAYER_TOGGLE },         { 'n', PLAYER_NEXT },   { 'p', PLAYER_PREVIOUS },
-        { 'r', PLAYER_REPEAT },         { 'N', PLAYER_NEXT_EXERCISE },
-        { 'P', PLAYER_PREVIOUS_EXERCISE }, { 'q', PLAYER_STOP },
+        { ' ', PLAYER_TOGGLE }, { 'n', PLAYER_NEXT },          { 'p', PLAYER_PREVIOUS },
+        { 'r', PLAYER_REPEAT }, { 'N', PLAYER_NEXT_EXERCISE }, { 'P', PLAYER_PREVIOUS_EXERCISE },
+        { 'q', PLAYER_STOP },
 };
 
 static int on_key(sd_event_source *source, int fd, uint32_t revents, void *userdata) {

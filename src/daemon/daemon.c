@@ -156,8 +156,9 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
                 return EXIT_SOFTWARE;
         if (d->bus_kind != BUS_NONE && bus_open(d) < 0)
                 return EXIT_UNAVAILABLE;
-        if (d->bus && (r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
-                                               "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, d)) < 0)
+        if (d->bus &&
+            (r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                     "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, d)) < 0)
                 return log_error_errno(r, "Failed to watch the bus connection: %m"), EXIT_SOFTWARE;
         scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
         notify_status(d);
@@ -181,7 +182,9 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
                 return r;
         sd_notify(false, "READY=1");
         log_info("Ready%s%s.", bus == BUS_NONE ? "" : ", on the ",
-                 bus == BUS_NONE ? "" : bus == BUS_SYSTEM ? "system bus" : "user bus");
+                 bus == BUS_NONE     ? ""
+                 : bus == BUS_SYSTEM ? "system bus"
+                                     : "user bus");
         r = sd_event_loop(d.event);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;

@@ -26,8 +26,8 @@ struct daemon {
         struct scheduler *scheduler;
         sd_bus_slot *slots[_SLOT_MAX];
         char published[_PUBLISHED_MAX][PROPERTIES_MAX][PROPERTY_TEXT_MAX]; /* properties as last announced */
-        char status[256];           /* the last STATUS= sent to systemd */
-        struct {                    /* where MPRIS clients think the routine is */
+        char status[256];                                                  /* the last STATUS= sent to systemd */
+        struct { /* where MPRIS clients think the routine is */
                 usec_t position, at;
                 bool running;
         } mpris;

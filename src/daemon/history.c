@@ -71,8 +71,9 @@ static usec_t get_usec(json_object *o, const char *key) {
 
 static const char *get_string(json_object *o, const char *key) {
         json_object *v;
-        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-                                                                                                 : NULL;
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+                       ? json_object_get_string(v)
+                       : NULL;
 }
 
 /* Applies one record to the entries. -EINVAL: not a record. */
@@ -88,7 +89,9 @@ static int apply(struct history *h, json_object *o) {
                         return routine ? -ENOMEM : -EINVAL;
                 e->started = get_usec(o, "at");
                 e->scheduled = get_usec(o, "scheduled");
-                e->outcome = streq(event, "start") ? OUTCOME_PLAYING : streq(event, "missed") ? OUTCOME_MISSED : OUTCOME_SKIPPED;
+                e->outcome = streq(event, "start")    ? OUTCOME_PLAYING
+                             : streq(event, "missed") ? OUTCOME_MISSED
+                                                      : OUTCOME_SKIPPED;
                 e->routine = strdup(routine);
                 e->level = get_string(o, "level") ? strdup(get_string(o, "level")) : NULL;
                 return e->routine ? 0 : -ENOMEM;
@@ -169,7 +172,7 @@ static int mkdir_parents(const char *dir) {
 
         if (!p)
                 return -ENOMEM;
-        for (char *slash = p; (slash = strchr(slash + 1, '/')); ) {
+        for (char *slash = p; (slash = strchr(slash + 1, '/'));) {
                 *slash = 0;
                 if (mkdir(p, 0755) < 0 && errno != EEXIST)
                         return -errno;
@@ -294,7 +297,8 @@ static long local_day(usec_t t) {
         time_t s = (time_t) (t / USEC_PER_SEC);
         struct tm tm;
         localtime_r(&s, &tm);
-        return (long) (timegm(&(struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday }) / 86400);
+        return (long) (timegm(&(struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday }) /
+                       86400);
 }
 
 unsigned history_streak(const struct history *h, usec_t now, const char *tz) {
@@ -385,8 +389,10 @@ int history_keep_pending(struct history *h, const struct pending *p) {
                 return 0;
         r = text ? replace_file(h->pending_path, text) : unlink(h->pending_path) < 0 && errno != ENOENT ? -errno : 0;
         if (r < 0)
-                return log_error_errno(r, "Failed to keep what is asked of the schedule in %s (it holds until tiptoed "
-                                       "restarts): %m", h->pending_path);
+                return log_error_errno(r,
+                                       "Failed to keep what is asked of the schedule in %s (it holds until tiptoed "
+                                       "restarts): %m",
+                                       h->pending_path);
         free(h->pending_text);
         h->pending_text = text;
         h->pending_written = true;
@@ -409,8 +415,8 @@ void history_pending(struct history *h, struct pending *ret) {
                 return;
         }
         ret->skip = get_usec(o, "skip");
-        if (json_object_object_get_ex(o, "snoozed", &snoozed) && (routine = get_string(snoozed, "routine")) && *routine &&
-            (ret->snoozed_routine = strdup(routine))) {
+        if (json_object_object_get_ex(o, "snoozed", &snoozed) && (routine = get_string(snoozed, "routine")) &&
+            *routine && (ret->snoozed_routine = strdup(routine))) {
                 ret->snoozed_at = get_usec(snoozed, "at");
                 ret->snoozed_scheduled = get_usec(snoozed, "scheduled");
         }

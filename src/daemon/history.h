@@ -33,10 +33,10 @@ struct history {
         char *path;
         struct history_entry *entries; /* oldest first */
         size_t n_entries;
-        unsigned dropped;              /* lines that could not be read */
-        usec_t last_completed;         /* kept as records come: properties read it often */
+        unsigned dropped;      /* lines that could not be read */
+        usec_t last_completed; /* kept as records come: properties read it often */
         char *pending_path;
-        char *pending_text;            /* what pending.json holds, once written */
+        char *pending_text; /* what pending.json holds, once written */
         bool pending_written;
 };
 

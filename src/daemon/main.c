@@ -76,26 +76,34 @@ _printf_(1, 2) static int usage_error(const char *format, ...) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_PLAN = 0x100, ARG_RENDER, ARG_CHECK, ARG_VERSION, ARG_ONCE, ARG_LIST_DEVICES, ARG_LANGUAGE,
-               ARG_SYSTEM, ARG_NO_BUS, ARG_CLOCK_START };
-        static const struct option options[] = {
-                { "system", no_argument, NULL, ARG_SYSTEM },
-                { "no-bus", no_argument, NULL, ARG_NO_BUS },
-                { "clock-start", required_argument, NULL, ARG_CLOCK_START },
-                { "once", no_argument, NULL, ARG_ONCE },
-                { "list-devices", no_argument, NULL, ARG_LIST_DEVICES },
-                { "output", required_argument, NULL, 'o' },
-                { "language", required_argument, NULL, ARG_LANGUAGE },
-                { "plan", no_argument, NULL, ARG_PLAN },
-                { "render", required_argument, NULL, ARG_RENDER },
-                { "check-config", no_argument, NULL, ARG_CHECK },
-                { "config", required_argument, NULL, 'c' },
-                { "level", required_argument, NULL, 'l' },
-                { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
+        enum {
+                ARG_PLAN = 0x100,
+                ARG_RENDER,
+                ARG_CHECK,
+                ARG_VERSION,
+                ARG_ONCE,
+                ARG_LIST_DEVICES,
+                ARG_LANGUAGE,
+                ARG_SYSTEM,
+                ARG_NO_BUS,
+                ARG_CLOCK_START
         };
+        static const struct option options[] = { { "system", no_argument, NULL, ARG_SYSTEM },
+                                                 { "no-bus", no_argument, NULL, ARG_NO_BUS },
+                                                 { "clock-start", required_argument, NULL, ARG_CLOCK_START },
+                                                 { "once", no_argument, NULL, ARG_ONCE },
+                                                 { "list-devices", no_argument, NULL, ARG_LIST_DEVICES },
+                                                 { "output", required_argument, NULL, 'o' },
+                                                 { "language", required_argument, NULL, ARG_LANGUAGE },
+                                                 { "plan", no_argument, NULL, ARG_PLAN },
+                                                 { "render", required_argument, NULL, ARG_RENDER },
+                                                 { "check-config", no_argument, NULL, ARG_CHECK },
+                                                 { "config", required_argument, NULL, 'c' },
+                                                 { "level", required_argument, NULL, 'l' },
+                                                 { "verbose", no_argument, NULL, 'v' },
+                                                 { "help", no_argument, NULL, 'h' },
+                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 {} };
         int c;
 
         while ((c = getopt_long(argc, argv, "c:l:o:vh", options, NULL)) >= 0) {
@@ -118,18 +126,21 @@ static int parse_argv(int argc, char *argv[]) {
                         errno = 0;
                         unsigned long long sec = strtoull(optarg, &end, 10);
                         if (errno || end == optarg || *end || sec == 0)
-                                return usage_error("--clock-start %s: give seconds since the epoch (date +%%s).", optarg);
+                                return usage_error("--clock-start %s: give seconds since the epoch (date +%%s).",
+                                                   optarg);
                         arg.clock_start = (usec_t) sec * USEC_PER_SEC;
                         break;
                 }
                 case 'o':
                         if (output_spec_parse(optarg, &arg.output) < 0)
-                                return usage_error("--output %s: use portaudio, portaudio:DEVICE, wav:FILE or null.", optarg);
+                                return usage_error("--output %s: use portaudio, portaudio:DEVICE, wav:FILE or null.",
+                                                   optarg);
                         arg.output_set = true;
                         break;
                 case ARG_LANGUAGE:
                         if (!*optarg || strchr(optarg, '/'))
-                                return usage_error("--language %s: give a voice name such as \"en\" or \"de\".", optarg);
+                                return usage_error("--language %s: give a voice name such as \"en\" or \"de\".",
+                                                   optarg);
                         arg.language = optarg;
                         break;
                 case ARG_PLAN:
@@ -172,7 +183,8 @@ static int parse_argv(int argc, char *argv[]) {
                 return usage_error("'%s': the daemon takes no arguments (did you mean --once %s?).", argv[optind],
                                    argv[optind]);
         if (arg.action != ACTION_NONE && (arg.bus != BUS_USER || arg.clock_start))
-                return usage_error("--system, --no-bus and --clock-start are for the daemon: give no action with them.");
+                return usage_error(
+                        "--system, --no-bus and --clock-start are for the daemon: give no action with them.");
         if (arg.action != ACTION_CHECK && argc - optind > 1)
                 return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
         return -1; /* go on */
@@ -242,11 +254,11 @@ static void print_plan(const struct plan *p) {
 }
 
 /* --once: plays the routine on the output named on the command line or in the settings. */
-static int play(const struct settings *s, const struct routine *routine, const struct plan *plan,
-                struct clips *clips, const struct voice *voice) {
+static int play(const struct settings *s, const struct routine *routine, const struct plan *plan, struct clips *clips,
+                const struct voice *voice) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        struct output_spec spec = output_spec_choose(arg.output_set ? &arg.output : NULL, s->audio_device,
-                                                     s->audio_latency_msec);
+        struct output_spec spec =
+                output_spec_choose(arg.output_set ? &arg.output : NULL, s->audio_device, s->audio_latency_msec);
         int r;
 
         r = sd_event_new(&e);
@@ -300,8 +312,8 @@ static int run_routine(const struct settings *s, const char *name) {
                 log_error_errno(r, "Failed to write %s: %m", arg.render_path);
                 return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_IOERR;
         }
-        log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.",
-                 arg.render_path, plan->n_cues, clips_count(clips), track->length, track->rate);
+        log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.", arg.render_path, plan->n_cues,
+                 clips_count(clips), track->length, track->rate);
         return 0;
 }
 
@@ -335,7 +347,8 @@ static int check_file(const char *path) {
                 r = settings_load(path, &s, &err);
                 if (r >= 0)
                         printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n",
-                               path, s->routine, level_to_string(s->level), s->language, schedule_runs_a_week(&s->schedule));
+                               path, s->routine, level_to_string(s->level), s->language,
+                               schedule_runs_a_week(&s->schedule));
         }
         if (r == -ENOMEM)
                 return log_oom(), EXIT_SOFTWARE;
@@ -355,8 +368,7 @@ static int check_active(const struct settings *s) {
         r = load_routine(s, s->routine, &routine, &err);
         if (r < 0)
                 return r == -ENOMEM ? load_status(r, &err) : config_error(&err);
-        printf("%s: ok, routine \"%s\" with %zu exercises\n", routine->path, routine->title,
-               routine->n_exercises);
+        printf("%s: ok, routine \"%s\" with %zu exercises\n", routine->path, routine->title, routine->n_exercises);
         r = load_voice(s, &voice, &err);
         if (r < 0)
                 return load_status(r, &err);
@@ -397,7 +409,7 @@ int main(int argc, char *argv[]) {
                 r = portaudio_list_devices(stdout);
                 if (r == 0)
                         fprintf(stderr, "tiptoed: PortAudio finds no sound output device (no sound card, no sound "
-                                "server). Connect a speaker, or play into a file with --output wav:FILE.\n");
+                                        "server). Connect a speaker, or play into a file with --output wav:FILE.\n");
                 return r < 0 ? EXIT_SOFTWARE : r == 0 ? EXIT_UNAVAILABLE : 0;
         }
 

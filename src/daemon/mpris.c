@@ -56,9 +56,9 @@ static int method_play_pause(sd_bus_message *m, void *userdata, sd_bus_error *er
         return reply(m, active(d) ? steer(d, PLAYER_TOGGLE, error) : play(d, error));
 }
 
-#define STEER_METHOD(function, c)                                                       \
-        static int function(sd_bus_message *m, void *userdata, sd_bus_error *error) {   \
-                return reply(m, steer(userdata, c, error));                            \
+#define STEER_METHOD(function, c)                                                                                      \
+        static int function(sd_bus_message *m, void *userdata, sd_bus_error *error) {                                  \
+                return reply(m, steer(userdata, c, error));                                                            \
         }
 STEER_METHOD(method_pause, PLAYER_PAUSE)
 STEER_METHOD(method_stop, PLAYER_STOP)
@@ -89,13 +89,13 @@ static int get_active(sd_bus *bus, const char *path, const char *interface, cons
         return sd_bus_message_append(reply, "b", active(userdata));
 }
 
-static int get_identity(sd_bus *bus, const char *path, const char *interface, const char *name,
-                        sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int get_identity(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *reply,
+                        void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", "tiptoed");
 }
 
-static int get_empty_list(sd_bus *bus, const char *path, const char *interface, const char *name,
-                          sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int get_empty_list(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *reply,
+                          void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "as", 0);
 }
 
@@ -109,8 +109,8 @@ static int get_playback_status(sd_bus *bus, const char *path, const char *interf
         return sd_bus_message_append(reply, "s", playback_status(userdata));
 }
 
-static int get_position(sd_bus *bus, const char *path, const char *interface, const char *name,
-                        sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int get_position(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *reply,
+                        void *userdata, sd_bus_error *error) {
         struct coach_status st;
         coach_status(((struct daemon *) userdata)->coach, &st);
         return sd_bus_message_append(reply, "x", (int64_t) st.position);
@@ -121,8 +121,8 @@ static int get_volume(sd_bus *bus, const char *path, const char *interface, cons
         return sd_bus_message_append(reply, "d", MIN(coach_volume(((struct daemon *) userdata)->coach), 1.0));
 }
 
-static int set_volume(sd_bus *bus, const char *path, const char *interface, const char *name,
-                      sd_bus_message *value, void *userdata, sd_bus_error *error) {
+static int set_volume(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
+                      void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
         double v;
         int r = sd_bus_message_read(value, "d", &v);
@@ -143,8 +143,8 @@ static void track_id(const struct coach_status *st, char *buf, size_t size) {
                 snprintf(buf, size, st->routine ? "/org/tiptoed/Coach1/exercise/0" : NO_TRACK);
 }
 
-static int get_metadata(sd_bus *bus, const char *path, const char *interface, const char *name,
-                        sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int get_metadata(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *reply,
+                        void *userdata, sd_bus_error *error) {
         struct coach_status st;
         char id[64];
 

@@ -16,7 +16,7 @@ struct scheduler {
         struct history *history;
         int64_t offset; /* pretended minus real wall clock, for tests */
         sd_event_source *timer, *time_change;
-        usec_t last;    /* the last scheduled run dealt with */
+        usec_t last;      /* the last scheduled run dealt with */
         usec_t announced; /* the run last announced */
         bool skip_next;
         struct {
@@ -69,7 +69,8 @@ static void start_run(struct scheduler *s, usec_t scheduled, const char *routine
         r = coach_start(s->coach, routine, scheduled, &err);
         if (r >= 0)
                 return; /* scheduler_started() records it */
-        log_error("Failed to start %s as scheduled for %s: %s", routine, when, r == -ENOMEM ? "out of memory" : err.text);
+        log_error("Failed to start %s as scheduled for %s: %s", routine, when,
+                  r == -ENOMEM ? "out of memory" : err.text);
         usec_t now = scheduler_now(s);
         if (history_start(s->history, now, scheduled, routine, level_to_string(coach_level(s->coach))) >= 0)
                 (void) history_end(s->history, now, now, OUTCOME_FAILED, 0, 0, 0);
@@ -195,11 +196,11 @@ static void arm(struct scheduler *s) {
                         s->changed(s, s->userdata);
         }
         (void) history_keep_pending(s->history, &(struct pending){
-                .skip = have && s->skip_next ? first.at : 0,
-                .snoozed_at = s->snoozed.at,
-                .snoozed_scheduled = s->snoozed.scheduled,
-                .snoozed_routine = s->snoozed.routine,
-        });
+                                                        .skip = have && s->skip_next ? first.at : 0,
+                                                        .snoozed_at = s->snoozed.at,
+                                                        .snoozed_scheduled = s->snoozed.scheduled,
+                                                        .snoozed_routine = s->snoozed.routine,
+                                                });
 }
 
 /* A skip or a snooze asked for before a restart. The skip holds if the run it was for is
@@ -233,8 +234,8 @@ static void restore_pending(struct scheduler *s) {
         }
 }
 
-int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start,
-                  scheduler_notify_fn changed, void *userdata, struct scheduler **ret) {
+int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start, scheduler_notify_fn changed,
+                  void *userdata, struct scheduler **ret) {
         _cleanup_(scheduler_freep) struct scheduler *s = calloc(1, sizeof *s);
         int r;
 
@@ -328,9 +329,11 @@ int scheduler_snooze(struct scheduler *s, unsigned minutes, struct conf_error *e
                 return put_off(s, scheduler_routine_of(s, &o), o.at, minutes);
         }
         if (st.state == COACH_IDLE || !st.scheduled || scheduler_now(s) - s->started > SNOOZE_WINDOW_USEC)
-                return conf_error_set(err, -ESRCH, "Nothing scheduled is coming or has just started: snooze works "
-                                      "while a run is announced and in the first %u minutes of a routine the schedule started.",
-                                      (unsigned) (SNOOZE_WINDOW_USEC / USEC_PER_SEC / 60));
+                return conf_error_set(
+                        err, -ESRCH,
+                        "Nothing scheduled is coming or has just started: snooze works "
+                        "while a run is announced and in the first %u minutes of a routine the schedule started.",
+                        (unsigned) (SNOOZE_WINDOW_USEC / USEC_PER_SEC / 60));
         r = coach_command(s->coach, PLAYER_STOP, err);
         if (r < 0)
                 return r;

@@ -12,8 +12,8 @@ typedef void (*scheduler_notify_fn)(struct scheduler *s, void *userdata);
 
 /* clock_start: 0, or the wall-clock time (µs since the epoch) to pretend it is now, for
  * tests; the pretended clock runs on in real time. */
-int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start,
-                  scheduler_notify_fn changed, void *userdata, struct scheduler **ret);
+int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start, scheduler_notify_fn changed,
+                  void *userdata, struct scheduler **ret);
 void scheduler_free(struct scheduler *s);
 DEFINE_POINTER_CLEANUP(struct scheduler, scheduler_free)
 

@@ -21,8 +21,8 @@ struct session {
         struct output *output;
         unsigned rate;
         sd_event_source *tick, *retry;
-        bool parked;       /* paused, and the output stopped: the player is the control thread's */
-        usec_t settled;    /* when the last command has been heard, and has been looked at */
+        bool parked;    /* paused, and the output stopped: the player is the control thread's */
+        usec_t settled; /* when the last command has been heard, and has been looked at */
         struct heard last;
         ssize_t announced; /* the cue SESSION_CUE told of last */
         const char *reason;
@@ -268,7 +268,7 @@ int session_command(struct session *s, enum player_command c) {
         if (c == PLAYER_RESUME || c == PLAYER_TOGGLE)
                 s->reason = NULL;
         if (s->parked) {
-                unpark(s); /* a parked player took the command at once */
+                unpark(s);                         /* a parked player took the command at once */
                 return look_soon(s, USEC_PER_SEC); /* a sound server can take a second to begin */
         }
         /* Look again soon, so whoever asked hears about it promptly, and often until the

@@ -28,10 +28,10 @@ static inline void freep(void *p) {
 #define _cleanup_free_ _cleanup_(freep)
 
 /* Defines name##p(), for _cleanup_(name##p) on a pointer to the type. */
-#define DEFINE_POINTER_CLEANUP(type, func)      \
-        static inline void func##p(type **p) {  \
-                if (*p)                         \
-                        func(*p);               \
+#define DEFINE_POINTER_CLEANUP(type, func)                                                                             \
+        static inline void func##p(type **p) {                                                                         \
+                if (*p)                                                                                                \
+                        func(*p);                                                                                      \
         }
 
 static inline bool streq(const char *a, const char *b) {
@@ -52,7 +52,7 @@ static inline bool streq_ptr(const char *a, const char *b) {
 
 /* t as "m:ss", the seconds cut off, as a length is said: 27.9 s is 0:27. */
 static inline const char *format_clock(char buf[static CLOCK_MAX], usec_t t) {
-        unsigned s = (unsigned)(t / USEC_PER_SEC);
+        unsigned s = (unsigned) (t / USEC_PER_SEC);
         snprintf(buf, CLOCK_MAX, "%u:%02u", s / 60, s % 60);
         return buf;
 }

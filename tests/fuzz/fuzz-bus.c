@@ -74,7 +74,15 @@ static bool take(struct input *in, void *buf, size_t n) {
 }
 
 static int append_one(sd_bus_message *m, char type, struct input *in) {
-        union { uint8_t y; int16_t n; uint32_t u; int32_t i; int64_t x; uint64_t t; double d; } v = {};
+        union {
+                uint8_t y;
+                int16_t n;
+                uint32_t u;
+                int32_t i;
+                int64_t x;
+                uint64_t t;
+                double d;
+        } v = {};
         char s[256];
         uint8_t len = 0;
 
@@ -131,8 +139,10 @@ static int on_reply(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
 static void setup(void) {
         char state[] = "/tmp/tiptoed-fuzz-bus-XXXXXX";
-        struct coach_options o = { .config = ABS_TOP_SRCDIR "/config/tiptoed.conf", .level = -1,
-                                   .output = { .kind = OUTPUT_NULL }, .output_set = true };
+        struct coach_options o = { .config = ABS_TOP_SRCDIR "/config/tiptoed.conf",
+                                   .level = -1,
+                                   .output = { .kind = OUTPUT_NULL },
+                                   .output_set = true };
         sd_id128_t id;
         sigset_t set;
         int fds[2];
