@@ -13,7 +13,7 @@ struct console {
         const struct routine *routine;
         bool tty_in, tty_out, raw;
         struct termios saved;
-        int exit_status;
+        int signal; /* the one that stopped it */
         enum player_state announced;
         char shown[320]; /* the status line on the terminal now */
 };
@@ -103,7 +103,7 @@ static int on_key(sd_event_source *source, int fd, uint32_t revents, void *userd
 static int on_signal(sd_event_source *source, const struct signalfd_siginfo *si, void *userdata) {
         struct console *c = userdata;
 
-        c->exit_status = 128 + (int) si->ssi_signo;
+        c->signal = (int) si->ssi_signo;
         if (session_command(c->session, PLAYER_STOP) < 0)
                 return sd_event_exit(c->event, 0);
         return 0;
@@ -129,7 +129,7 @@ static void restore(struct console *c) {
 }
 
 int console_run(sd_event *e, const struct routine *routine, const struct plan *plan, struct clips *clips,
-                const struct voice *voice, const struct output_spec *spec, double volume) {
+                const struct voice *voice, const struct output_spec *spec, double volume, int *ret_signal) {
         _cleanup_(session_freep) struct session *session = NULL;
         struct console c = {
                 .event = e,
@@ -141,18 +141,19 @@ int console_run(sd_event *e, const struct routine *routine, const struct plan *p
         int r;
 
         r = sd_event_add_signal(e, NULL, SIGINT, on_signal, &c);
-        if (r >= 0)
-                r = sd_event_add_signal(e, NULL, SIGTERM, on_signal, &c);
         if (r < 0)
-                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
+                return log_error_errno(r, "Failed to watch signals: %m");
+        r = sd_event_add_signal(e, NULL, SIGTERM, on_signal, &c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch signals: %m");
 
         r = session_start(e, plan, clips, voice, spec, volume, on_session, &c, &session);
-        if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        if (r == -ENODEV || r == -EIO)
-                return EXIT_UNAVAILABLE;
+        if (r == -ENODEV || r == -EIO) /* no device, or it would not open: said */
+                return -ENODEV;
+        if (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR) /* the wav: file */
+                return -EACCES;
         if (r < 0)
-                return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+                return r;
         c.session = session;
         char length[CLOCK_MAX];
         log_info("Playing \"%s\" (%s) on %s.", routine->title, format_clock(length, plan->total),
@@ -167,8 +168,9 @@ int console_run(sd_event *e, const struct routine *routine, const struct plan *p
         r = sd_event_loop(e);
         restore(&c);
         if (r < 0 && r != session_error(session))
-                return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;
-        if (session_error(session) < 0)
-                return EXIT_IOERR;
-        return c.exit_status;
+                return log_error_errno(r, "Event loop failed: %m");
+        if (session_error(session) < 0) /* the wav: file could not be written: said */
+                return -EIO;
+        *ret_signal = c.signal;
+        return 0;
 }

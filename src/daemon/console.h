@@ -9,6 +9,7 @@
 /* Signals must be blocked before any thread starts: eSpeak NG and PortAudio start some. */
 void console_block_signals(void);
 
-/* Runs until the routine ends (0), q (0) or Ctrl-C (130). */
+/* Runs until the routine ends or q is pressed (0), or SIGINT or SIGTERM stops it (0, with
+ * the signal in *ret_signal). A negative errno when it cannot play: said. */
 int console_run(sd_event *e, const struct routine *routine, const struct plan *plan, struct clips *clips,
-                const struct voice *voice, const struct output_spec *spec, double volume);
+                const struct voice *voice, const struct output_spec *spec, double volume, int *ret_signal);

@@ -51,7 +51,7 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                 break;
         case COACH_QUIET: /* the fade and the goodbye were heard */
                 if (d->stopping)
-                        sd_event_exit(d->event, d->exit_status);
+                        sd_event_exit(d->event, 0);
                 break;
         }
 }
@@ -63,10 +63,10 @@ static void on_schedule(struct scheduler *s, void *userdata) {
 static int on_give_up(sd_event_source *s, uint64_t usec, void *userdata) {
         struct daemon *d = userdata;
         log_warning("The routine did not stop within %u s; exiting anyway.", (unsigned) (GIVE_UP_USEC / USEC_PER_SEC));
-        return sd_event_exit(d->event, d->exit_status);
+        return sd_event_exit(d->event, 0);
 }
 
-/* Fade out, say what happened, go, with that exit status. */
+/* Fade out, say what happened, go; status: 0 or the negative errno daemon_run() returns. */
 static int shut_down(struct daemon *d, int status) {
         struct conf_error err;
 
@@ -76,7 +76,7 @@ static int shut_down(struct daemon *d, int status) {
         d->exit_status = status;
         sd_notify(false, "STOPPING=1");
         if (coach_command(d->coach, PLAYER_STOP, &err) < 0 && !coach_ending(d->coach)) /* nothing plays: go now */
-                return sd_event_exit(d->event, status);
+                return sd_event_exit(d->event, 0);
         return sd_event_add_time_relative(d->event, &d->give_up, CLOCK_MONOTONIC, GIVE_UP_USEC, 0, on_give_up, d);
 }
 
@@ -89,7 +89,7 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
  * use, so it exits, failing, and systemd's Restart=on-failure starts it again. */
 static int on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         log_error("Lost the connection to the bus; exiting so that a new start finds the new bus.");
-        return shut_down(userdata, EXIT_UNAVAILABLE);
+        return shut_down(userdata, -ENODEV);
 }
 
 static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -128,38 +128,44 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
 
         r = sd_event_default(&d->event);
         if (r < 0)
-                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
-        if ((r = sd_event_add_signal(d->event, NULL, SIGTERM, on_terminate, d)) < 0 ||
-            (r = sd_event_add_signal(d->event, NULL, SIGINT, on_terminate, d)) < 0 ||
-            (r = sd_event_add_signal(d->event, NULL, SIGHUP, on_reload, d)) < 0)
-                return log_error_errno(r, "Failed to watch signals: %m"), EXIT_SOFTWARE;
+                return log_error_errno(r, "Failed to create an event loop: %m");
+        static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
+                r = sd_event_add_signal(d->event, NULL, signals[i], signals[i] == SIGHUP ? on_reload : on_terminate, d);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch signal %d: %m", signals[i]);
+        }
         r = sd_event_set_watchdog(d->event, true); /* only when the unit has WatchdogSec= */
         if (r < 0)
-                return log_error_errno(r, "Failed to set up the watchdog: %m"), EXIT_SOFTWARE;
+                return log_error_errno(r, "Failed to set up the watchdog: %m");
 
         r = coach_new(d->event, o, on_coach, d, &d->coach, &err);
         if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
+                return r;
         if (r < 0) {
                 log_error("%s", err.text); /* under the journal, at its priority */
-                return EXIT_CONFIG;
+                return -EBADMSG;
         }
         r = history_dir(d->bus_kind == BUS_SYSTEM, &state);
-        if (r < 0)
-                return log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME."),
-                       EXIT_CANTCREAT;
+        if (r < 0) {
+                log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME.");
+                return -EACCES;
+        }
         r = history_open(state, &d->history);
-        if (r < 0)
-                return EXIT_CANTCREAT;
+        if (r < 0) /* said */
+                return -EACCES;
         r = scheduler_new(d->event, d->coach, d->history, clock_start, on_schedule, d, &d->scheduler);
         if (r < 0)
-                return EXIT_SOFTWARE;
-        if (d->bus_kind != BUS_NONE && bus_open(d) < 0)
-                return EXIT_UNAVAILABLE;
-        if (d->bus &&
-            (r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
-                                     "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, d)) < 0)
-                return log_error_errno(r, "Failed to watch the bus connection: %m"), EXIT_SOFTWARE;
+                return r;
+        if (d->bus_kind != BUS_NONE) {
+                r = bus_open(d);
+                if (r < 0) /* said */
+                        return -ENODEV;
+                r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                        "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, d);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch the bus connection: %m");
+        }
         scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
         notify_status(d);
         return 0;
@@ -178,7 +184,7 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
         pthread_sigmask(SIG_BLOCK, &set, NULL);
 
         r = daemon_setup(&d, o, clock_start);
-        if (r != 0)
+        if (r < 0)
                 return r;
         sd_notify(false, "READY=1");
         log_info("Ready%s%s.", bus == BUS_NONE ? "" : ", on the ",
@@ -187,7 +193,7 @@ int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_st
                                      : "user bus");
         r = sd_event_loop(d.event);
         if (r < 0)
-                return log_error_errno(r, "Event loop failed: %m"), EXIT_SOFTWARE;
+                return log_error_errno(r, "Event loop failed: %m");
         log_info("Exiting.");
-        return r;
+        return d.exit_status;
 }

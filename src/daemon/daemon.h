@@ -32,13 +32,14 @@ struct daemon {
                 bool running;
         } mpris;
         bool stopping;
-        int exit_status; /* once stopping */
+        int exit_status; /* once stopping: 0, or the negative errno daemon_run() returns */
         sd_event_source *give_up;
 };
 
-/* clock_start: 0, or for tests the wall-clock time to pretend it is (µs since the epoch). */
+/* Runs the daemon until SIGTERM, or the bus is lost: 0, or a negative errno, said. clock_start:
+ * 0, or for tests the wall-clock time to pretend it is (µs since the epoch). */
 int daemon_run(const struct coach_options *o, enum bus_kind bus, usec_t clock_start);
 /* daemon_run() in parts, for tests/fuzz/fuzz-bus: everything but the loop, on d->bus_kind's
- * bus (with BUS_NONE, the caller may give d->bus to bus_serve()); 0 or an exit status. */
+ * bus (with BUS_NONE, the caller may give d->bus to bus_serve()); 0 or a negative errno, said. */
 int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_start);
 void daemon_done(struct daemon *d);

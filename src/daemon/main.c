@@ -72,9 +72,10 @@ _printf_(1, 2) static int usage_error(const char *format, ...) {
         vfprintf(stderr, format, ap);
         va_end(ap);
         fputs("\nTry 'tiptoed --help'.\n", stderr);
-        return EXIT_USAGE;
+        return -EINVAL;
 }
 
+/* < 0: a usage error, said; 0: done (--help, --version); > 0: go on. */
 static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_PLAN = 0x100,
@@ -171,7 +172,7 @@ static int parse_argv(int argc, char *argv[]) {
                         printf("tiptoed " PACKAGE_VERSION "\n");
                         return 0;
                 default:
-                        return EXIT_USAGE; /* getopt said what */
+                        return -EINVAL; /* getopt said what */
                 }
                 if (a != ACTION_NONE) {
                         if (arg.action != ACTION_NONE && arg.action != a)
@@ -187,29 +188,54 @@ static int parse_argv(int argc, char *argv[]) {
                         "--system, --no-bus and --clock-start are for the daemon: give no action with them.");
         if (arg.action != ACTION_CHECK && argc - optind > 1)
                 return usage_error("too many arguments starting at '%s': name one routine.", argv[optind + 1]);
-        return -1; /* go on */
+        return 1;
 }
 
-/* Config problems exit 78 with FILE:LINE on stderr. */
-static int config_error(const struct conf_error *err) {
-        fprintf(stderr, "%s\n", err->text);
-        return EXIT_CONFIG;
+/* The one place a failure becomes an exit status (sysexits.h). Every function below
+ * returns a negative errno and has said what went wrong; these are the errnos that name a
+ * kind of failure, which the code that knows the kind hands back. The rest are tiptoed's
+ * own fault. */
+static int exit_status(int r) {
+        switch (r) {
+        case 0:
+                return EXIT_SUCCESS;
+        case -EBADMSG: /* a file says something wrong, at FILE:LINE */
+                return EXIT_CONFIG;
+        case -ENOENT: /* a routine named on the command line is not there */
+                return EXIT_NOINPUT;
+        case -ENODEV: /* no sound device, eSpeak NG or bus */
+                return EXIT_UNAVAILABLE;
+        case -EACCES: /* a file to write cannot be created */
+                return EXIT_CANTCREAT;
+        case -EIO: /* writing it failed */
+                return EXIT_IOERR;
+        case -ENOMEM:
+                log_oom();
+                return EXIT_SOFTWARE;
+        default:
+                return EXIT_SOFTWARE;
+        }
 }
 
-/* A load_*() result as an exit status. */
-static int load_status(int r, const struct conf_error *err) {
+/* A file that cannot be read or says something wrong: FILE:LINE on stderr. */
+static int config_failed(int r, const struct conf_error *err) {
         if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        return r < 0 ? config_error(err) : 0;
+                return r;
+        fprintf(stderr, "%s\n", err->text);
+        return -EBADMSG;
 }
 
 /* A routine asked for on the command line that is not there is missing input. */
-static int routine_status(int r, const struct conf_error *err) {
-        if (r == -ENOENT) {
-                fprintf(stderr, "tiptoed: %s\n", err->text);
-                return EXIT_NOINPUT;
-        }
-        return load_status(r, err);
+static int routine_failed(int r, const struct conf_error *err) {
+        if (r != -ENOENT)
+                return config_failed(r, err);
+        fprintf(stderr, "tiptoed: %s\n", err->text);
+        return r;
+}
+
+/* A file to write: not created, or not written. */
+static int write_failed(int r) {
+        return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? -EACCES : r == -ENOMEM ? r : -EIO;
 }
 
 static int settings_from_argv(struct settings **ret) {
@@ -217,13 +243,13 @@ static int settings_from_argv(struct settings **ret) {
         int r = load_settings(arg.config, ret, &err);
 
         if (r < 0)
-                return load_status(r, &err);
+                return config_failed(r, &err);
         if (arg.level >= 0)
                 (*ret)->level = arg.level;
         if (arg.language) {
                 free((*ret)->language);
                 if (!((*ret)->language = strdup(arg.language)))
-                        return log_oom(), EXIT_SOFTWARE;
+                        return -ENOMEM;
         }
         log_debug("settings: %s", (*ret)->path ?: "built-in defaults");
         return 0;
@@ -255,7 +281,7 @@ static void print_plan(const struct plan *p) {
 
 /* --once: plays the routine on the output named on the command line or in the settings. */
 static int play(const struct settings *s, const struct routine *routine, const struct plan *plan, struct clips *clips,
-                const struct voice *voice) {
+                const struct voice *voice, int *signal) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
         struct output_spec spec =
                 output_spec_choose(arg.output_set ? &arg.output : NULL, s->audio_device, s->audio_latency_msec);
@@ -263,12 +289,13 @@ static int play(const struct settings *s, const struct routine *routine, const s
 
         r = sd_event_new(&e);
         if (r < 0)
-                return log_error_errno(r, "Failed to create an event loop: %m"), EXIT_SOFTWARE;
-        return console_run(e, routine, plan, clips, voice, &spec, s->volume);
+                return log_error_errno(r, "Failed to create an event loop: %m");
+        return console_run(e, routine, plan, clips, voice, &spec, s->volume, signal);
 }
 
-/* Plans the routine named on the command line, then prints, renders or plays it. */
-static int run_routine(const struct settings *s, const char *name) {
+/* Plans the routine named on the command line, then prints, renders or plays it. *signal:
+ * the signal that stopped it playing, if one did. */
+static int run_routine(const struct settings *s, const char *name, int *signal) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(voice_freep) struct voice *voice = NULL;
         _cleanup_(speech_freep) struct speech *speech = NULL;
@@ -280,38 +307,39 @@ static int run_routine(const struct settings *s, const char *name) {
 
         r = load_routine(s, name, &routine, &err);
         if (r < 0)
-                return routine_status(r, &err);
+                return routine_failed(r, &err);
         r = load_voice(s, &voice, &err);
-        if (r >= 0)
-                r = load_check_language(routine, voice, &err);
         if (r < 0)
-                return load_status(r, &err);
+                return config_failed(r, &err);
+        r = load_check_language(routine, voice, &err);
+        if (r < 0)
+                return config_failed(r, &err);
         if (arg.action == ACTION_ONCE)
                 console_block_signals();
         r = speech_new(voice, &speech);
+        if (r == -ENOENT) /* a voice eSpeak NG lacks is the voice file's fault */
+                return -EBADMSG;
         if (r < 0)
-                return r == -ENOENT ? EXIT_CONFIG : EXIT_UNAVAILABLE; /* a voice eSpeak lacks is the file's fault */
+                return r == -ENOMEM ? r : -ENODEV;
         r = clips_new(speech, voice, &clips);
         if (r < 0)
-                return log_oom(), EXIT_SOFTWARE;
+                return r;
         r = plan_build(routine, s->level, voice, clips_duration, clips, &plan);
-        if (r < 0)
-                return r == -ENOMEM ? (log_oom(), EXIT_SOFTWARE) : EXIT_CONFIG;
+        if (r < 0) /* said at FILE:LINE */
+                return r == -ENOMEM ? r : -EBADMSG;
 
         if (arg.action == ACTION_PLAN) {
                 print_plan(plan);
                 return 0;
         }
         if (arg.action == ACTION_ONCE)
-                return play(s, routine, plan, clips, voice);
+                return play(s, routine, plan, clips, voice, signal);
         r = track_build(plan, clips, 0, &track);
         if (r < 0)
-                return EXIT_SOFTWARE;
+                return r == -ENOMEM ? r : -ENOTRECOVERABLE;
         r = mix_render_wav(track, arg.render_path);
-        if (r < 0) {
-                log_error_errno(r, "Failed to write %s: %m", arg.render_path);
-                return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? EXIT_CANTCREAT : EXIT_IOERR;
-        }
+        if (r < 0)
+                return log_error_errno(write_failed(r), "Failed to write %s: %s", arg.render_path, strerror(-r));
         log_info("%s: %zu cues, %zu distinct phrases, %" PRIu64 " samples at %u Hz.", arg.render_path, plan->n_cues,
                  clips_count(clips), track->length, track->rate);
         return 0;
@@ -330,7 +358,7 @@ static int check_file(const char *path) {
         voice = config_lookup(&c, "phrases") != NULL;
         config_destroy(&c);
         if (r < 0)
-                return config_error(&err);
+                return config_failed(r, &err);
 
         if (routine) {
                 _cleanup_(routine_freep) struct routine *rt = NULL;
@@ -350,9 +378,7 @@ static int check_file(const char *path) {
                                path, s->routine, level_to_string(s->level), s->language,
                                schedule_runs_a_week(&s->schedule));
         }
-        if (r == -ENOMEM)
-                return log_oom(), EXIT_SOFTWARE;
-        return r < 0 ? config_error(&err) : 0;
+        return r < 0 ? config_failed(r, &err) : 0;
 }
 
 /* Without files: the active settings and the routine and voice they use. */
@@ -366,24 +392,20 @@ static int check_active(const struct settings *s) {
                s->path ?: "built-in settings", s->routine, level_to_string(s->level), s->language,
                schedule_runs_a_week(&s->schedule));
         r = load_routine(s, s->routine, &routine, &err);
-        if (r < 0)
-                return r == -ENOMEM ? load_status(r, &err) : config_error(&err);
+        if (r < 0) /* the settings name it: a routine not there is theirs to fix */
+                return config_failed(r, &err);
         printf("%s: ok, routine \"%s\" with %zu exercises\n", routine->path, routine->title, routine->n_exercises);
         r = load_voice(s, &voice, &err);
         if (r < 0)
-                return load_status(r, &err);
+                return config_failed(r, &err);
         printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", voice->path, voice->language, voice->espeak_voice);
         return 0;
 }
 
-int main(int argc, char *argv[]) {
+/* The action the command line asks for, as a negative errno or 0. */
+static int run(int argc, char *argv[], int *signal) {
         _cleanup_(settings_freep) struct settings *settings = NULL;
         int r;
-
-        log_setup();
-        r = parse_argv(argc, argv);
-        if (r >= 0)
-                return r;
 
         if (arg.action == ACTION_NONE) {
                 struct coach_options o = {
@@ -397,26 +419,41 @@ int main(int argc, char *argv[]) {
         }
 
         if (arg.action == ACTION_CHECK && optind < argc) {
-                int worst = 0;
+                int first = 0; /* the first file's failure */
                 for (int i = optind; i < argc; i++) {
                         r = check_file(argv[i]);
-                        worst = MAX(worst, r);
+                        if (r < 0 && first == 0)
+                                first = r;
                 }
-                return worst;
+                return first;
         }
 
         if (arg.action == ACTION_LIST_DEVICES) {
                 r = portaudio_list_devices(stdout);
                 if (r == 0)
-                        fprintf(stderr, "tiptoed: PortAudio finds no sound output device (no sound card, no sound "
-                                        "server). Connect a speaker, or play into a file with --output wav:FILE.\n");
-                return r < 0 ? EXIT_SOFTWARE : r == 0 ? EXIT_UNAVAILABLE : 0;
+                        return log_error_errno(
+                                ENODEV, "PortAudio finds no sound output device (no sound card, no sound "
+                                        "server). Connect a speaker, or play into a file with --output wav:FILE.");
+                return r < 0 ? -ENODEV : 0; /* PortAudio did not start: said */
         }
 
         r = settings_from_argv(&settings);
-        if (r != 0)
+        if (r < 0)
                 return r;
         if (arg.action == ACTION_CHECK)
                 return check_active(settings);
-        return run_routine(settings, optind < argc ? argv[optind] : settings->routine);
+        return run_routine(settings, optind < argc ? argv[optind] : settings->routine, signal);
+}
+
+int main(int argc, char *argv[]) {
+        int r, signal = 0;
+
+        log_setup();
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+        r = run(argc, argv, &signal);
+        if (signal) /* as a shell reports a program a signal ended */
+                return 128 + signal;
+        return exit_status(r);
 }
