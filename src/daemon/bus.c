@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -50,36 +51,53 @@ static void view(struct daemon *d, struct view *v) {
         };
 }
 
+/* Every property of org.tiptoed.Coach1, once, in the vtable's order, as one of
+ *   READ(name, D-Bus type, field of struct view)          announced when it changes
+ *   WRITE(name, D-Bus type, field of struct view, setter)  the same, and settable
+ *   LOOK(name, D-Bus type, field of struct view)          changes all the time: not announced
+ * The list makes the vtable's entries, the table get_property() reads and what
+ * bus_publish() announces. */
+#define COACH_PROPERTIES(READ, WRITE, LOOK)                                                                            \
+        READ("State", "s", state)                                                                                      \
+        READ("PauseReason", "s", pause_reason)                                                                         \
+        READ("Routine", "s", routine)                                                                                  \
+        READ("RoutineTitle", "s", routine_title)                                                                       \
+        READ("Exercise", "s", exercise)                                                                                \
+        READ("ExerciseIndex", "u", exercise_index)                                                                     \
+        READ("ExerciseCount", "u", exercise_count)                                                                     \
+        READ("Set", "u", set)                                                                                          \
+        READ("SetCount", "u", set_count)                                                                               \
+        READ("Side", "s", side)                                                                                        \
+        READ("Instruction", "s", instruction)                                                                          \
+        LOOK("Position", "t", position)                                                                                \
+        READ("Duration", "t", duration)                                                                                \
+        WRITE("Level", "s", level, set_level)                                                                          \
+        WRITE("Volume", "d", volume, set_volume)                                                                       \
+        WRITE("Language", "s", language, set_language)                                                                 \
+        READ("AudioDevice", "s", audio_device)                                                                         \
+        READ("NextRun", "t", next_run)                                                                                 \
+        READ("Streak", "u", streak)                                                                                    \
+        READ("LastCompleted", "t", last_completed)
+
 static const struct property {
         const char *name;
-        char type;
+        const char *type;
         size_t offset;
 } properties[] = {
-#define P(name, type, field)                                                                                           \
-        { name, type, offsetof(struct view, field) }
-        P("State", 's', state),
-        P("PauseReason", 's', pause_reason),
-        P("Routine", 's', routine),
-        P("RoutineTitle", 's', routine_title),
-        P("Exercise", 's', exercise),
-        P("ExerciseIndex", 'u', exercise_index),
-        P("ExerciseCount", 'u', exercise_count),
-        P("Set", 'u', set),
-        P("SetCount", 'u', set_count),
-        P("Side", 's', side),
-        P("Instruction", 's', instruction),
-        P("Duration", 't', duration),
-        P("Level", 's', level),
-        P("Volume", 'd', volume),
-        P("Language", 's', language),
-        P("AudioDevice", 's', audio_device),
-        P("NextRun", 't', next_run),
-        P("Streak", 'u', streak),
-        P("LastCompleted", 't', last_completed),
-        P("Position", 't', position), /* last: the one not announced */
-#undef P
+#define ENTRY(name, type, field, ...) { name, type, offsetof(struct view, field) },
+        COACH_PROPERTIES(ENTRY, ENTRY, ENTRY)
+#undef ENTRY
 };
-#define N_ANNOUNCED (ELEMENTSOF(properties) - 1)
+
+static const char *const announced[] = {
+#define NAME(name, ...) name,
+#define NONE(...)
+        COACH_PROPERTIES(NAME, NAME, NONE)
+#undef NAME
+#undef NONE
+                NULL
+};
+static_assert(ELEMENTSOF(announced) <= PROPERTIES_MAX, "more properties than bus_publish_changes() compares");
 
 static const struct property *property_by_name(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(properties); i++)
@@ -91,7 +109,7 @@ static const struct property *property_by_name(const char *name) {
 static void property_text(const struct property *p, const struct view *v, char *buf, size_t size) {
         const void *field = (const char *) v + p->offset;
 
-        switch (p->type) {
+        switch (p->type[0]) {
         case 's':
                 snprintf(buf, size, "%s", *(const char *const *) field);
                 break;
@@ -117,11 +135,11 @@ static int get_property(sd_bus *bus, const char *path, const char *interface, co
                 return -ENOENT;
         view(userdata, &v);
         field = (const char *) &v + p->offset;
-        switch (p->type) {
+        switch (p->type[0]) {
         case 's':
                 return sd_bus_message_append_basic(reply, 's', *(const char *const *) field);
         default:
-                return sd_bus_message_append_basic(reply, p->type, field);
+                return sd_bus_message_append_basic(reply, p->type[0], field);
         }
 }
 
@@ -406,30 +424,16 @@ static const sd_bus_vtable coach_vtable[] = {
                                 method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetHistory", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ttsssttu)", entries), method_get_history,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_PROPERTY("State", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("PauseReason", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Routine", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("RoutineTitle", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Exercise", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("ExerciseIndex", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("ExerciseCount", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Set", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("SetCount", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Side", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Instruction", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Position", "t", get_property, 0, 0),
-        SD_BUS_PROPERTY("Duration", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_WRITABLE_PROPERTY("Level", "s", get_property, set_level, 0,
+#define READ(name, type, field) SD_BUS_PROPERTY(name, type, get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+#define WRITE(name, type, field, setter)                                                                               \
+        SD_BUS_WRITABLE_PROPERTY(name, type, get_property, setter, 0,                                                  \
                                  SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_WRITABLE_PROPERTY("Volume", "d", get_property, set_volume, 0,
-                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_WRITABLE_PROPERTY("Language", "s", get_property, set_language, 0,
-                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_PROPERTY("AudioDevice", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("NextRun", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Streak", "u", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("LastCompleted", "t", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_SIGNAL_WITH_ARGS("Cue", SD_BUS_ARGS("t", position, "s", kind, "s", text), 0),
+#define LOOK(name, type, field) SD_BUS_PROPERTY(name, type, get_property, 0, 0),
+        COACH_PROPERTIES(READ, WRITE, LOOK)
+#undef READ
+#undef WRITE
+#undef LOOK
+                SD_BUS_SIGNAL_WITH_ARGS("Cue", SD_BUS_ARGS("t", position, "s", kind, "s", text), 0),
         SD_BUS_SIGNAL_WITH_ARGS("Finished", SD_BUS_ARGS("s", routine, "b", completed, "t", duration), 0),
         SD_BUS_VTABLE_END
 };
@@ -442,14 +446,10 @@ static void coach_text(const void *snapshot, const char *name, char *buf, size_t
 }
 
 void bus_publish(struct daemon *d) {
-        static const char *names[N_ANNOUNCED + 1];
         struct view v;
 
-        if (!names[0])
-                for (size_t i = 0; i < N_ANNOUNCED; i++)
-                        names[i] = properties[i].name;
         view(d, &v);
-        bus_publish_changes(d->bus, BUS_PATH, BUS_INTERFACE, names, coach_text, &v, d->published[PUBLISHED_COACH]);
+        bus_publish_changes(d->bus, BUS_PATH, BUS_INTERFACE, announced, coach_text, &v, d->published[PUBLISHED_COACH]);
 }
 
 void bus_emit_cue(struct daemon *d) {
