@@ -56,6 +56,16 @@ int conf_read_file(config_t *c, const char *path, struct conf_error *err) {
         return -EBADMSG;
 }
 
+int conf_read_root(config_t *c, const char *path, const char *const *allowed, const config_setting_t **ret,
+                   struct conf_error *err) {
+        int r = conf_read_file(c, path, err);
+
+        if (r < 0)
+                return r;
+        *ret = config_root_setting(c);
+        return conf_check_keys(*ret, allowed, err);
+}
+
 static unsigned setting_line(const config_setting_t *s) {
         for (; s; s = config_setting_parent(s))
                 if (config_setting_source_line(s) > 0)

@@ -33,6 +33,9 @@ int level_from_string(const char *s);
 double range_resolve(struct range r, enum level l, bool integer);
 
 int conf_read_file(config_t *c, const char *path, struct conf_error *err);
+/* conf_read_file(), then its top level: only the keys allowed (NULL-terminated). */
+int conf_read_root(config_t *c, const char *path, const char *const *allowed, const config_setting_t **ret,
+                   struct conf_error *err);
 
 /* Formats a message into err; returns error. */
 int conf_error_set(struct conf_error *err, int error, const char *format, ...) _printf_(3, 4);

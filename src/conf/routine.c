@@ -254,12 +254,7 @@ int routine_load(const char *path, struct routine **ret, struct conf_error *err)
 
         _cleanup_(config_destroy) config_t c;
         config_init(&c);
-        r = conf_read_file(&c, path, err);
-        if (r < 0)
-                return r;
-        root = config_root_setting(&c);
-
-        r = conf_check_keys(root, routine_keys, err);
+        r = conf_read_root(&c, path, routine_keys, &root, err);
         if (r < 0)
                 return r;
         rt->language = strdup("en");

@@ -51,11 +51,7 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
 
         _cleanup_(config_destroy) config_t c;
         config_init(&c);
-        r = conf_read_file(&c, path, err);
-        if (r < 0)
-                return r;
-        root = config_root_setting(&c);
-        r = conf_check_keys(root, settings_keys, err);
+        r = conf_read_root(&c, path, settings_keys, &root, err);
         if (r < 0)
                 return r;
 

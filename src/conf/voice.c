@@ -172,11 +172,7 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
 
         _cleanup_(config_destroy) config_t c;
         config_init(&c);
-        r = conf_read_file(&c, path, err);
-        if (r < 0)
-                return r;
-        root = config_root_setting(&c);
-        r = conf_check_keys(root, voice_keys, err);
+        r = conf_read_root(&c, path, voice_keys, &root, err);
         if (r < 0)
                 return r;
         r = conf_get_strdup(root, "language", true, &v->language, err);

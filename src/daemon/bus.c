@@ -210,9 +210,37 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Replies to m with an array of n structs, each of D-Bus type type, "(...)": append()
+ * appends the i-th of data's. */
+typedef int (*append_fn)(sd_bus_message *reply, const char *type, const void *data, size_t i);
+static int reply_array(sd_bus_message *m, const char *type, size_t n, append_fn append, const void *data) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', type);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                r = append(reply, type, data, i);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int append_routine(sd_bus_message *reply, const char *type, const void *data, size_t i) {
+        const struct routine_summary *s = (const struct routine_summary *) data + i;
+        return sd_bus_message_append(reply, type, s->id, s->title, (uint64_t) s->duration);
+}
+
 static int method_list_routines(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         struct routine_summary *list = NULL;
         size_t n = 0;
         int r;
@@ -220,20 +248,19 @@ static int method_list_routines(sd_bus_message *m, void *userdata, sd_bus_error 
         r = coach_routines(d->coach, &list, &n);
         if (r < 0)
                 return r;
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(sst)");
-        for (size_t i = 0; r >= 0 && i < n; i++)
-                r = sd_bus_message_append(reply, "(sst)", list[i].id, list[i].title, (uint64_t) list[i].duration);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+        r = reply_array(m, "(sst)", n, append_routine, list);
         routine_summaries_free(list, n);
-        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+        return r;
+}
+
+static int append_cue(sd_bus_message *reply, const char *type, const void *data, size_t i) {
+        const struct cue *c = (const struct cue *) data + i;
+        return sd_bus_message_append(reply, type, (uint64_t) c->start, (uint64_t) c->duration,
+                                     cue_kind_to_string(c->kind), c->text);
 }
 
 static int method_get_plan(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;
         struct conf_error err;
@@ -246,17 +273,7 @@ static int method_get_plan(sd_bus_message *m, void *userdata, sd_bus_error *erro
         r = coach_plan(d->coach, name, &routine, &plan, &err);
         if (r < 0)
                 return bus_reply_error(error, r, &err);
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(ttss)");
-        for (size_t i = 0; r >= 0 && i < plan->n_cues; i++) {
-                const struct cue *c = &plan->cues[i];
-                r = sd_bus_message_append(reply, "(ttss)", (uint64_t) c->start, (uint64_t) c->duration,
-                                          cue_kind_to_string(c->kind), c->text);
-        }
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+        return reply_array(m, "(ttss)", plan->n_cues, append_cue, plan->cues);
 }
 
 static int method_snooze(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -294,9 +311,13 @@ static int method_cancel_skip(sd_bus_message *m, void *userdata, sd_bus_error *e
         return skip(m, userdata, false, error);
 }
 
+static int append_run(sd_bus_message *reply, const char *type, const void *data, size_t i) {
+        const struct upcoming *u = (const struct upcoming *) data + i;
+        return sd_bus_message_append(reply, type, (uint64_t) u->at, u->routine, u->skipped);
+}
+
 static int method_get_schedule(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         struct upcoming runs[64];
         uint32_t count;
         size_t n;
@@ -306,34 +327,19 @@ static int method_get_schedule(sd_bus_message *m, void *userdata, sd_bus_error *
         if (r < 0)
                 return r;
         n = scheduler_upcoming(d->scheduler, runs, MIN((size_t) count, ELEMENTSOF(runs)));
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(tsb)");
-        for (size_t i = 0; r >= 0 && i < n; i++)
-                r = sd_bus_message_append(reply, "(tsb)", (uint64_t) runs[i].at, runs[i].routine, runs[i].skipped);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+        return reply_array(m, "(tsb)", n, append_run, runs);
+}
+
+static int append_entry(sd_bus_message *reply, const char *type, const void *data, size_t i) {
+        const struct history_entry *e = (const struct history_entry *) data + i;
+        return sd_bus_message_append(reply, type, (uint64_t) e->started, (uint64_t) e->scheduled, e->routine,
+                                     e->level ?: "", outcome_to_string(e->outcome), (uint64_t) e->paused,
+                                     (uint64_t) e->heard, (uint32_t) e->skipped_steps);
 }
 
 static int method_get_history(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        struct daemon *d = userdata;
-        const struct history *h = scheduler_history(d->scheduler);
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        int r;
-
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(ttsssttu)");
-        for (size_t i = 0; r >= 0 && i < h->n_entries; i++) {
-                const struct history_entry *e = &h->entries[i];
-                r = sd_bus_message_append(reply, "(ttsssttu)", (uint64_t) e->started, (uint64_t) e->scheduled,
-                                          e->routine, e->level ?: "", outcome_to_string(e->outcome),
-                                          (uint64_t) e->paused, (uint64_t) e->heard, (uint32_t) e->skipped_steps);
-        }
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+        const struct history *h = scheduler_history(((struct daemon *) userdata)->scheduler);
+        return reply_array(m, "(ttsssttu)", h->n_entries, append_entry, h->entries);
 }
 
 static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
