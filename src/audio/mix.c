@@ -46,32 +46,31 @@ static int track_clip(struct track *t, const struct clip *clip, unsigned from, c
 int track_build(const struct plan *plan, struct clips *clips, unsigned rate, struct track **ret) {
         unsigned from = clips_sample_rate(clips);
         size_t n = MAX(plan->n_cues, (size_t) 1);
-        struct track *t = calloc(1, sizeof *t);
+        _cleanup_(track_freep) struct track *t = calloc(1, sizeof *t);
         int r;
 
         if (!t || !(t->clips = calloc(n, sizeof *t->clips)))
-                goto oom;
+                return -ENOMEM;
         t->rate = rate ?: from;
         if (t->rate != from &&
             (!(t->owned = calloc(n, sizeof *t->owned)) || !(t->sources = calloc(n, sizeof *t->sources))))
-                goto oom;
+                return -ENOMEM;
         t->n_clips = plan->n_cues;
         t->length = samples_from_usec(plan->total, t->rate);
         for (size_t i = 0; i < plan->n_cues; i++) {
                 r = clips_get(clips, plan->cues[i].text, &t->clips[i].clip);
-                if (r >= 0 && t->rate != from)
-                        r = track_clip(t, t->clips[i].clip, from, &t->clips[i].clip);
-                if (r < 0) {
-                        track_free(t);
+                if (r < 0)
                         return r;
+                if (t->rate != from) {
+                        r = track_clip(t, t->clips[i].clip, from, &t->clips[i].clip);
+                        if (r < 0)
+                                return r;
                 }
                 t->clips[i].start = samples_from_usec(plan->cues[i].start, t->rate);
         }
         *ret = t;
+        t = NULL;
         return 0;
-oom:
-        track_free(t);
-        return -ENOMEM;
 }
 
 int mix_render_wav(const struct track *t, const char *path) {

@@ -98,6 +98,17 @@ static int use_voice(struct speech *s, const struct voice *v) {
         return 0;
 }
 
+/* One request, on the speech thread: switch to voice want (NULL: keep the one in use), then
+ * say text (NULL: nothing). */
+static int speak(struct speech *s, const struct voice *want, const char *text, struct clip **ret) {
+        if (want) {
+                int r = use_voice(s, want);
+                if (r < 0)
+                        return r;
+        }
+        return text ? synthesize_now(text, ret) : 0;
+}
+
 static int espeak_start(struct speech *s, unsigned *ret_rate) {
         int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
         if (rate <= 0)
@@ -132,9 +143,7 @@ static void *speech_thread(void *userdata) {
                 const struct voice *want = s->want;
                 struct clip *c = NULL;
                 pthread_mutex_unlock(&s->lock);
-                r = want ? use_voice(s, want) : 0;
-                if (r >= 0 && text)
-                        r = synthesize_now(text, &c);
+                r = speak(s, want, text, &c);
                 pthread_mutex_lock(&s->lock);
                 s->result = c;
                 s->error = r;

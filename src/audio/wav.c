@@ -105,22 +105,19 @@ int wav_read(const char *path, int16_t **ret_samples, size_t *ret_n, unsigned *r
         uint8_t chunk[8], riff[12], fmt[16];
         unsigned rate = 0;
         bool have_fmt = false;
-        int r = -EBADMSG;
-        FILE *f = fopen(path, "re");
+        _cleanup_(fclosep) FILE *f = fopen(path, "re");
 
         if (!f)
                 return -errno;
         if (fread(riff, sizeof riff, 1, f) != 1 || memcmp(riff, "RIFF", 4) || memcmp(riff + 8, "WAVE", 4))
-                goto finish;
+                return -EBADMSG;
         while (fread(chunk, sizeof chunk, 1, f) == 1) {
                 uint32_t size = get32(chunk + 4);
                 if (!memcmp(chunk, "fmt ", 4) && size >= 16) {
                         if (fread(fmt, sizeof fmt, 1, f) != 1 || fseek(f, size - 16 + (size & 1), SEEK_CUR) < 0)
-                                goto finish;
-                        if (get16(fmt) != 1 || get16(fmt + 2) != 1 || get16(fmt + 14) != 16) {
-                                r = -EPROTONOSUPPORT; /* not 16-bit mono PCM */
-                                goto finish;
-                        }
+                                return -EBADMSG;
+                        if (get16(fmt) != 1 || get16(fmt + 2) != 1 || get16(fmt + 14) != 16)
+                                return -EPROTONOSUPPORT; /* not 16-bit mono PCM */
                         rate = get32(fmt + 4);
                         have_fmt = true;
                 } else if (!memcmp(chunk, "data", 4) && have_fmt) {
@@ -129,29 +126,24 @@ int wav_read(const char *path, int16_t **ret_samples, size_t *ret_n, unsigned *r
                         if (size == 0 || size == UINT32_MAX) {
                                 long here = ftell(f);
                                 if (here < 0 || fseek(f, 0, SEEK_END) < 0)
-                                        goto finish;
+                                        return -EBADMSG;
                                 size = (uint32_t) MIN((uint64_t) ftell(f) - here, (uint64_t) UINT32_MAX - 1);
                                 if (fseek(f, here, SEEK_SET) < 0)
-                                        goto finish;
+                                        return -EBADMSG;
                         }
                         size_t n = size / 2;
                         int16_t *s = malloc(n ? n * 2 : 1);
-                        if (!s) {
-                                r = -ENOMEM;
-                                goto finish;
-                        }
+                        if (!s)
+                                return -ENOMEM;
                         n = fread(s, 2, n, f); /* a recording cut short still reads */
                         for (size_t i = 0; i < n; i++)
                                 s[i] = (int16_t) le16toh((uint16_t) s[i]);
                         *ret_samples = s;
                         *ret_n = n;
                         *ret_rate = rate;
-                        r = 0;
-                        goto finish;
+                        return 0;
                 } else if (fseek(f, size + (size & 1), SEEK_CUR) < 0)
-                        goto finish;
+                        return -EBADMSG;
         }
-finish:
-        fclose(f);
-        return r;
+        return -EBADMSG; /* no data chunk after a fmt chunk */
 }

@@ -93,15 +93,17 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         if (r < 0)
                 return r;
         if (g) {
-                r = conf_check_keys(g, audio_keys, err);
-                if (r >= 0)
-                        r = conf_get_strdup(g, "device", false, &s->audio_device, err);
-                if (r >= 0)
-                        r = conf_get_number(g, "volume", false, 0.0, 4.0, &s->volume, err);
                 double latency = s->audio_latency_msec;
-                if (r >= 0)
-                        r = conf_get_number(g, "latency", false, AUDIO_LATENCY_MIN_MSEC, AUDIO_LATENCY_MAX_MSEC,
-                                            &latency, err);
+                r = conf_check_keys(g, audio_keys, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_strdup(g, "device", false, &s->audio_device, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_number(g, "volume", false, 0.0, 4.0, &s->volume, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_number(g, "latency", false, AUDIO_LATENCY_MIN_MSEC, AUDIO_LATENCY_MAX_MSEC, &latency, err);
                 if (r < 0)
                         return r;
                 s->audio_latency_msec = (unsigned) latency;

@@ -44,6 +44,20 @@ static int parse_days(const char *s, uint8_t *days) {
         return 0;
 }
 
+/* "days": a string, or an array or list of them, each parse_days()'s. */
+static int parse_days_setting(const config_setting_t *days, uint8_t *mask) {
+        if (config_setting_type(days) == CONFIG_TYPE_STRING)
+                return parse_days(config_setting_get_string(days), mask);
+        if (!config_setting_is_array(days) && !config_setting_is_list(days))
+                return -EINVAL;
+        for (int i = 0; i < config_setting_length(days); i++) {
+                const char *d = config_setting_get_string_elem(days, i);
+                if (!d || parse_days(d, mask) < 0)
+                        return -EINVAL;
+        }
+        return 0;
+}
+
 static int parse_entry(const config_setting_t *g, struct schedule_entry *e, struct conf_error *err) {
         const config_setting_t *days;
         const char *time = NULL;
@@ -53,11 +67,20 @@ static int parse_entry(const config_setting_t *g, struct schedule_entry *e, stru
 
         if (!config_setting_is_group(g))
                 return conf_fail(err, g, "each schedule entry is a group: { time = \"07:00\"; days = \"mon-fri\"; }");
-        if ((r = conf_check_keys(g, entry_keys, err)) < 0 ||
-            (r = conf_get_strdup(g, "routine", false, &e->routine, err)) < 0 ||
-            (r = conf_get_string(g, "time", true, &time, err)) < 0 ||
-            (r = conf_get_number(g, "announce", false, 0, 120, &announce, err)) < 0 ||
-            (r = conf_get_number(g, "catch_up", false, 0, 720, &catch_up, err)) < 0)
+        r = conf_check_keys(g, entry_keys, err);
+        if (r < 0)
+                return r;
+        r = conf_get_strdup(g, "routine", false, &e->routine, err);
+        if (r < 0)
+                return r;
+        r = conf_get_string(g, "time", true, &time, err);
+        if (r < 0)
+                return r;
+        r = conf_get_number(g, "announce", false, 0, 120, &announce, err);
+        if (r < 0)
+                return r;
+        r = conf_get_number(g, "catch_up", false, 0, 720, &catch_up, err);
+        if (r < 0)
                 return r;
         size_t hl = strspn(time, "0123456789"); /* H:MM or HH:MM, nothing else */
         if (hl < 1 || hl > 2 || time[hl] != ':' || strspn(time + hl + 1, "0123456789") != 2 || time[hl + 3] ||
@@ -76,23 +99,11 @@ static int parse_entry(const config_setting_t *g, struct schedule_entry *e, stru
                 e->days = 0x7f;
                 return 0;
         }
-        if (config_setting_type(days) == CONFIG_TYPE_STRING) {
-                if (parse_days(config_setting_get_string(days), &e->days) < 0)
-                        goto bad_days;
-                return 0;
-        }
-        if (!config_setting_is_array(days) && !config_setting_is_list(days))
-                goto bad_days;
-        for (int i = 0; i < config_setting_length(days); i++) {
-                const char *d = config_setting_get_string_elem(days, i);
-                if (!d || parse_days(d, &e->days) < 0)
-                        goto bad_days;
-        }
-        if (e->days)
-                return 0;
-bad_days:
-        return conf_fail(err, days,
-                         "'days': give day names or ranges, such as \"mon-fri\" or [\"sat\", \"sun\"], or \"daily\"");
+        if (parse_days_setting(days, &e->days) < 0 || !e->days)
+                return conf_fail(
+                        err, days,
+                        "'days': give day names or ranges, such as \"mon-fri\" or [\"sat\", \"sun\"], or \"daily\"");
+        return 0;
 }
 
 int schedule_parse(const config_setting_t *list, struct schedule *ret, struct conf_error *err) {

@@ -50,14 +50,19 @@ static int call(sd_bus *bus, const char *method, sd_bus_message **reply, const c
         int r;
 
         r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, BUS_PATH, BUS_INTERFACE, method);
-        if (r >= 0 && types) {
+        if (r < 0)
+                return failed(&e, r);
+        if (types) {
                 va_start(ap, types);
                 r = sd_bus_message_appendv(m, types, ap);
                 va_end(ap);
+                if (r < 0)
+                        return failed(&e, r);
         }
-        if (r >= 0)
-                r = sd_bus_call(bus, m, 0, &e, reply);
-        return r < 0 ? failed(&e, r) : 0;
+        r = sd_bus_call(bus, m, 0, &e, reply);
+        if (r < 0)
+                return failed(&e, r);
+        return 0;
 }
 
 static void print_clock(usec_t t) {
@@ -339,8 +344,11 @@ static int run_watch(sd_bus *bus) {
         bool done = false;
         int r;
 
-        if ((r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Cue", on_cue, NULL)) < 0 ||
-            (r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Finished", on_finished, &done)) < 0)
+        r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Cue", on_cue, NULL);
+        if (r < 0)
+                return failed(&e, r);
+        r = sd_bus_match_signal(bus, NULL, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Finished", on_finished, &done);
+        if (r < 0)
                 return failed(&e, r);
         /* Only now ask whether anyone is there: a cue between the two is not lost. */
         r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, "org.freedesktop.DBus.Peer", "Ping", &e, NULL, NULL);

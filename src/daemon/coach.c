@@ -95,17 +95,25 @@ static int setup_load(struct coach *c, struct setup **ret, struct conf_error *er
         if (!s)
                 return -ENOMEM;
         s->n_ref = 1;
-        if ((r = load_settings(c->options.config, &s->settings, err)) < 0 ||
-            (r = override_settings(c, s->settings)) < 0 || (r = load_voice(s->settings, &s->voice, err)) < 0)
+        r = load_settings(c->options.config, &s->settings, err);
+        if (r < 0)
                 return r;
-        if ((r = load_routine(s->settings, s->settings->routine, &routine, err)) < 0)
-                return r == -ENOENT ? conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s",
-                                                     s->settings->path ?: "built-in settings", s->settings->routine,
-                                                     err->text)
-                                    : r;
-        if ((r = load_check_language(routine, s->voice, err)) < 0)
+        r = override_settings(c, s->settings);
+        if (r < 0)
                 return r;
-        if (c->speech && (r = speech_use_voice(c->speech, s->voice)) < 0)
+        r = load_voice(s->settings, &s->voice, err);
+        if (r < 0)
+                return r;
+        r = load_routine(s->settings, s->settings->routine, &routine, err);
+        if (r == -ENOENT) /* the settings name it: theirs to fix */
+                return conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
+                                      s->settings->routine, err->text);
+        if (r < 0)
+                return r;
+        r = load_check_language(routine, s->voice, err);
+        if (r < 0)
+                return r;
+        if (c->speech && speech_use_voice(c->speech, s->voice) < 0)
                 return conf_error_set(err, -EINVAL, SPEECH_NO_VOICE, SPEECH_NO_VOICE_ARGS(s->voice));
         *ret = s;
         s = NULL;
@@ -160,6 +168,8 @@ static void workout_free(struct workout *w) {
         setup_unref(w->setup);
         free(w);
 }
+
+DEFINE_POINTER_CLEANUP(struct workout, workout_free)
 
 static void reap_now(struct coach *c) {
         workout_free(c->workout);
@@ -342,21 +352,21 @@ static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
         c->workout = w; /* the session's first notifications look here */
         r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c,
                           &w->session);
-        if (r < 0) {
+        if (r < 0)
                 c->workout = NULL;
-                if (r == -ENODEV || r == -EIO)
-                        return conf_error_set(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
-                                              coach_audio_device(c));
-                if (r == -ENOMEM)
-                        return r;
+        if (r == -ENODEV || r == -EIO) /* said in the log, by the output */
+                return conf_error_set(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
+                                      coach_audio_device(c));
+        if (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR) /* a wav: file */
                 return conf_error_set(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
-        }
+        if (r < 0) /* the daemon's own failure, said by the session */
+                return r;
         w->setup = setup_ref(s);
         return 0;
 }
 
 int coach_announce(struct coach *c, const char *name, unsigned minutes, struct conf_error *err) {
-        _cleanup_free_ struct workout *w = calloc(1, sizeof *w);
+        _cleanup_(workout_freep) struct workout *w = calloc(1, sizeof *w);
         _cleanup_free_ char *text = NULL, *n = NULL;
         int r;
 
@@ -364,23 +374,24 @@ int coach_announce(struct coach *c, const char *name, unsigned minutes, struct c
                 return -ENOMEM;
         if (c->workout && !c->workout->ended && !c->workout->announcement)
                 return conf_error_set(err, -EBUSY, "%s is playing.", c->workout->routine->id);
-        if ((r = make_way(c, err)) < 0)
+        r = make_way(c, err);
+        if (r < 0)
                 return r;
         w->announcement = true;
-        if ((r = load_routine(c->setup->settings, routine_name(c, name), &w->routine, err)) < 0)
+        r = load_routine(c->setup->settings, routine_name(c, name), &w->routine, err);
+        if (r < 0)
                 return r;
-        if (asprintf(&n, "%u", minutes) < 0 ||
-            voice_phrase(c->setup->voice, PHRASE_ANNOUNCE, &text, "title", w->routine->title, "minutes", n, NULL) < 0)
-                r = -ENOMEM;
-        if (r >= 0)
-                r = plan_announcement(text, clips_duration, c->setup->clips, &w->plan);
-        if (r >= 0)
-                r = launch(c, w, err);
-        if (r < 0) {
-                routine_free(w->routine);
-                plan_free(w->plan);
+        if (asprintf(&n, "%u", minutes) < 0)
+                return -ENOMEM;
+        r = voice_phrase(c->setup->voice, PHRASE_ANNOUNCE, &text, "title", w->routine->title, "minutes", n, NULL);
+        if (r < 0)
                 return r;
-        }
+        r = plan_announcement(text, clips_duration, c->setup->clips, &w->plan);
+        if (r < 0)
+                return r;
+        r = launch(c, w, err);
+        if (r < 0)
+                return r;
         log_info("Announcing %s: %s", w->routine->id, text);
         w = NULL;
         emit(c, COACH_CHANGED);
@@ -399,7 +410,7 @@ bool coach_hush(struct coach *c) {
 }
 
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
-        _cleanup_free_ struct workout *w = NULL;
+        _cleanup_(workout_freep) struct workout *w = NULL;
         int r;
 
         r = make_way(c, err);
@@ -409,13 +420,11 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         if (!w)
                 return -ENOMEM;
         r = coach_plan(c, name, &w->routine, &w->plan, err);
-        if (r >= 0)
-                r = launch(c, w, err);
-        if (r < 0) {
-                routine_free(w->routine);
-                plan_free(w->plan);
+        if (r < 0)
                 return r;
-        }
+        r = launch(c, w, err);
+        if (r < 0)
+                return r;
         w->scheduled = scheduled;
         char length[CLOCK_MAX];
         log_info("Playing %s (%s) on %s.", w->routine->id, format_clock(length, w->plan->total),
@@ -432,32 +441,35 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
         if (!c->workout || c->workout->ended || c->workout->stopping || c->workout->announcement)
                 return conf_error_set(err, -ESRCH, "Nothing is playing: start a routine first.");
         r = session_command(c->workout->session, command);
-        if (r >= 0 && (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE))
+        if (r == -EAGAIN)
+                return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
+        if (r < 0)
+                return r;
+        if (command == PLAYER_NEXT || command == PLAYER_NEXT_EXERCISE)
                 c->workout->skipped_steps++;
-        if (r >= 0 && command == PLAYER_STOP) {
+        if (command == PLAYER_STOP) {
                 c->workout->stopping = true;
                 record_end(c, c->workout);
                 emit(c, COACH_CHANGED);
         }
-        if (r == -EAGAIN)
-                return conf_error_set(err, -EAGAIN, "Too many commands at once: try again in a moment.");
-        return r;
+        return 0;
 }
 
 int coach_reload(struct coach *c, struct conf_error *err) {
-        struct setup *s = NULL;
-        int r = setup_load(c, &s, err);
+        _cleanup_(setup_unrefp) struct setup *s = NULL;
+        int r;
 
-        if (r >= 0)
-                r = setup_speak(c, s);
-        if (r < 0) {
-                setup_unref(s);
+        r = setup_load(c, &s, err);
+        if (r < 0)
                 return r == -ENOMEM ? r : -EINVAL; /* a syntax error, a voice file named that is not there */
-        }
+        r = setup_speak(c, s);
+        if (r < 0)
+                return r;
         bool cold = !c->setup || c->setup->clips != s->clips;
         setup_unref(c->setup);
         c->setup = s;
-        log_info("Loaded %s.", s->settings->path ?: "the built-in settings");
+        s = NULL;
+        log_info("Loaded %s.", c->setup->settings->path ?: "the built-in settings");
         if (cold)
                 warm(c);
         emit(c, COACH_RELOADED);
@@ -484,14 +496,10 @@ static bool listed(const struct routine_summary *s, size_t n, const char *id) {
         return false;
 }
 
-int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n) {
-        _cleanup_(strv_freep) char **names = NULL;
-        struct routine_summary *list = NULL;
-        size_t n = 0;
-        int r = paths_list_routines(c->setup->settings, &names);
+/* Adds to *list what each of names plans to that is not there yet: -ENOMEM or 0. */
+static int summarize(struct coach *c, char **names, struct routine_summary **list, size_t *n) {
+        int r;
 
-        if (r < 0)
-                return r;
         for (char **name = names; *name; name++) {
                 _cleanup_(routine_freep) struct routine *routine = NULL;
                 _cleanup_(plan_freep) struct plan *plan = NULL;
@@ -500,29 +508,43 @@ int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n)
 
                 r = coach_plan(c, *name, &routine, &plan, &err);
                 if (r == -ENOMEM)
-                        goto fail;
+                        return r;
                 if (r < 0) { /* another language's, or broken: not one to start */
                         log_debug("Not listing %s: %s", *name, err.text);
                         continue;
                 }
-                if (listed(list, n, routine->id))
+                if (listed(*list, *n, routine->id))
                         continue; /* morning-feet and morning-feet.en */
-                l = realloc(list, (n + 1) * sizeof *l);
+                l = realloc(*list, (*n + 1) * sizeof *l);
                 if (!l)
-                        goto fail;
-                list = l;
-                list[n] = (struct routine_summary){ strdup(routine->id), strdup(routine->title), plan->total };
-                if (!list[n++].title)
-                        goto fail;
+                        return -ENOMEM;
+                *list = l;
+                l[*n] = (struct routine_summary){ strdup(routine->id), strdup(routine->title), plan->total };
+                if (!l[(*n)++].title)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n) {
+        _cleanup_(strv_freep) char **names = NULL;
+        struct routine_summary *list = NULL;
+        size_t n = 0;
+        int r;
+
+        r = paths_list_routines(c->setup->settings, &names);
+        if (r < 0)
+                return r;
+        r = summarize(c, names, &list, &n);
+        if (r < 0) {
+                routine_summaries_free(list, n);
+                return r;
         }
         if (n > 0)
                 qsort(list, n, sizeof *list, compare_summaries);
         *ret = list;
         *ret_n = n;
         return 0;
-fail:
-        routine_summaries_free(list, n);
-        return -ENOMEM;
 }
 
 void coach_status(struct coach *c, struct coach_status *ret) {

@@ -213,27 +213,28 @@ int history_open(const char *dir, struct history **ret) {
         return 0;
 }
 
+DEFINE_POINTER_CLEANUP(json_object, json_object_put)
+
 /* One record, one write(), then to the disk. A write the disk had no room for is taken
  * back whole: half a record would swallow the next one. */
-static int append(struct history *h, json_object *o) {
+static int append(struct history *h, json_object *taken) {
+        _cleanup_(json_object_putp) json_object *o = taken;
         const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
         _cleanup_free_ char *line = NULL;
         off_t end = lseek(h->fd, 0, SEEK_END);
         ssize_t written;
-        int r = 0, n;
+        int r, n;
 
         if (!s || (n = asprintf(&line, "%s\n", s)) < 0)
-                r = -ENOMEM;
-        else if ((written = write(h->fd, line, (size_t) n)) != n || fdatasync(h->fd) < 0) {
+                return -ENOMEM;
+        written = write(h->fd, line, (size_t) n);
+        if (written != n || fdatasync(h->fd) < 0) {
                 r = written < 0 || written == n ? -errno : -ENOSPC;
                 if (end >= 0)
                         (void) ftruncate(h->fd, end);
-                log_error_errno(r, "Failed to record in %s (the routine goes on): %m", h->path);
+                return log_error_errno(r, "Failed to record in %s (the routine goes on): %m", h->path);
         }
-        if (r >= 0)
-                r = apply(h, o);
-        json_object_put(o);
-        return r;
+        return apply(h, o);
 }
 
 static json_object *record(const char *event, usec_t at) {
@@ -358,12 +359,12 @@ static int replace_file(const char *path, const char *text) {
 
 /* {"skip":T,"snoozed":{"at":T,"scheduled":T,"routine":"ID"}}, either part left out. */
 static char *pending_to_text(const struct pending *p) {
-        json_object *o = json_object_new_object(), *snoozed = NULL;
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+        json_object *snoozed = NULL;
         const char *text;
-        char *ret = NULL;
 
         if (!o || (p->snoozed_at && !(snoozed = json_object_new_object())))
-                goto out;
+                return NULL;
         if (p->skip)
                 json_object_object_add(o, "skip", json_object_new_uint64(p->skip));
         if (snoozed) {
@@ -372,11 +373,8 @@ static char *pending_to_text(const struct pending *p) {
                 json_object_object_add(snoozed, "routine", json_object_new_string(p->snoozed_routine));
                 json_object_object_add(o, "snoozed", snoozed);
         }
-        if ((text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)))
-                ret = strdup(text);
-out:
-        json_object_put(o);
-        return ret;
+        text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+        return text ? strdup(text) : NULL;
 }
 
 int history_keep_pending(struct history *h, const struct pending *p) {

@@ -205,11 +205,11 @@ static const sd_bus_vtable player_vtable[] = {
 
 int mpris_register(struct daemon *d) {
         int r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_MPRIS_ROOT], MPRIS_PATH, MPRIS_ROOT, root_vtable, d);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_MPRIS_PLAYER], MPRIS_PATH, MPRIS_PLAYER,
-                                             player_vtable, d);
         if (r < 0)
-                return log_error_errno(r, "Failed to put %s on the bus: %m", MPRIS_PATH);
+                return log_error_errno(r, "Failed to put %s on the bus: %m", MPRIS_ROOT);
+        r = sd_bus_add_object_vtable(d->bus, &d->slots[SLOT_MPRIS_PLAYER], MPRIS_PATH, MPRIS_PLAYER, player_vtable, d);
+        if (r < 0)
+                return log_error_errno(r, "Failed to put %s on the bus: %m", MPRIS_PLAYER);
         return 0;
 }
 

@@ -163,6 +163,25 @@ static int on_time_change(sd_event_source *source, int fd, uint32_t revents, voi
         return 0;
 }
 
+static int add_clock_watch(struct scheduler *s) {
+        _cleanup_close_ int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = watch_clock(fd);
+        if (r < 0)
+                return r;
+        r = sd_event_add_io(s->event, &s->time_change, fd, EPOLLIN, on_time_change, s);
+        if (r < 0)
+                return r;
+        r = sd_event_source_set_io_fd_own(s->time_change, true);
+        if (r < 0)
+                return r;
+        fd = -1; /* the event source's now */
+        return 0;
+}
+
 /* Wakes for the next scheduled run (even one to skip: it is recorded when it comes) or the
  * snoozed one; NextRun is the next that will start. Whatever changes what comes next ends
  * here, so here a skip and a snooze are kept for a restart. */
@@ -253,20 +272,14 @@ int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_
         restore_pending(s);
 
         r = sd_event_add_time(e, &s->timer, CLOCK_REALTIME, 0, 1, on_timer, s);
-        if (r >= 0)
-                r = sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
-        if (r >= 0) {
-                int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
-                r = fd < 0 ? -errno : watch_clock(fd);
-                if (r >= 0)
-                        r = sd_event_add_io(e, &s->time_change, fd, EPOLLIN, on_time_change, s);
-                if (r >= 0)
-                        r = sd_event_source_set_io_fd_own(s->time_change, true);
-                if (r < 0 && fd >= 0)
-                        close(fd);
-        }
         if (r < 0)
-                return log_error_errno(r, "Failed to set up the schedule's timers: %m");
+                return log_error_errno(r, "Failed to add the schedule's timer: %m");
+        r = sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the schedule's timer: %m");
+        r = add_clock_watch(s);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the wall clock: %m");
         *ret = s;
         s = NULL;
         return 0;

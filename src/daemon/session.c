@@ -167,31 +167,54 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
         return 0;
 }
 
-static int on_retry(sd_event_source *source, uint64_t usec, void *userdata) {
-        struct session *s = userdata;
+/* The device again, playing the feed, quietly: no messages while it is not back. */
+static int reopen(struct session *s, struct output **ret) {
+        _cleanup_(output_freep) struct output *o = NULL;
         struct output_spec quiet = s->spec;
-        struct output *o = NULL;
         int r;
 
         quiet.quiet = true;
         r = output_open(&quiet, s->rate, &o);
-        if (r >= 0 && o->rate != s->rate) {
-                log_warning("%s is back, but not at %u Hz; waiting for it.", o->description, s->rate);
-                r = -EIO;
-        }
-        if (r >= 0)
-                r = output_start(o, &s->feed);
-        if (r < 0) {
-                output_free(o);
+        if (r < 0)
+                return r;
+        if (o->rate != s->rate)
+                return log_warning_errno(EIO, "%s is back, but not at %u Hz; waiting for it.", o->description, s->rate);
+        r = output_start(o, &s->feed);
+        if (r < 0)
+                return r;
+        log_info("Playing on %s again.", o->description);
+        *ret = o;
+        o = NULL;
+        return 0;
+}
+
+static int on_retry(sd_event_source *source, uint64_t usec, void *userdata) {
+        struct session *s = userdata;
+        struct output *o = NULL;
+
+        if (reopen(s, &o) < 0) {
                 sd_event_source_set_time(source, usec + RETRY_USEC);
                 return 0;
         }
         s->output = o;
-        log_info("Playing on %s again.", o->description);
         sd_event_source_set_enabled(source, SD_EVENT_OFF);
         if (s->reason) /* paused by the loss, not by the listener: go on, with a lead-in */
                 feed_send(&s->feed, PLAYER_RESUME);
         (void) look_soon(s, USEC_PER_SEC); /* a sound server can take a second to begin */
+        return 0;
+}
+
+/* One of the session's timers on CLOCK_MONOTONIC, due at at: SD_EVENT_ON for one that is
+ * moved on each time it fires, SD_EVENT_OFF for one not yet needed. */
+static int add_timer(struct session *s, sd_event_source **ret, usec_t at, sd_event_time_handler_t handler,
+                     int enabled) {
+        int r = sd_event_add_time(s->event, ret, CLOCK_MONOTONIC, at, 1, handler, s);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to add a timer: %m");
+        r = sd_event_source_set_enabled(*ret, enabled);
+        if (r < 0)
+                return log_error_errno(r, "Failed to enable a timer: %m");
         return 0;
 }
 
@@ -218,22 +241,20 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         s->rate = s->output->rate;
 
         r = plan_lead_in(voice, clips_duration, clips, &s->lead_in_plan);
-        if (r >= 0)
-                r = track_build(s->lead_in_plan, clips, s->rate, &s->lead_in);
-        if (r >= 0)
-                r = track_build(plan, clips, s->rate, &s->track);
+        if (r < 0)
+                return r;
+        r = track_build(s->lead_in_plan, clips, s->rate, &s->lead_in);
+        if (r < 0)
+                return r;
+        r = track_build(plan, clips, s->rate, &s->track);
         if (r < 0)
                 return r;
         feed_init(&s->feed, plan, s->track, s->lead_in, volume);
 
-        r = sd_event_add_time(e, &s->tick, CLOCK_MONOTONIC, now, 1, on_tick, s);
-        if (r >= 0)
-                r = sd_event_add_time(e, &s->retry, CLOCK_MONOTONIC, now + RETRY_USEC, 1, on_retry, s);
-        if (r >= 0)
-                r = sd_event_source_set_enabled(s->retry, SD_EVENT_OFF);
+        r = add_timer(s, &s->tick, now, on_tick, SD_EVENT_ON);
         if (r < 0)
-                return log_error_errno(r, "Failed to set up timers: %m");
-        r = sd_event_source_set_enabled(s->tick, SD_EVENT_ON);
+                return r;
+        r = add_timer(s, &s->retry, now + RETRY_USEC, on_retry, SD_EVENT_OFF);
         if (r < 0)
                 return r;
 
