@@ -127,7 +127,7 @@ static void test_commands_arrive_once(void **state) {
                 }
                 want += forward ? 1 : -1;
         }
-        while (atomic_load(&feed->tail) != atomic_load(&feed->head))
+        while (!ring_empty(&feed->queue))
                 sched_yield();
         atomic_store(&f->done, true);
         assert_int_equal(pthread_join(audio, NULL), 0);

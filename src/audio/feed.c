@@ -10,25 +10,23 @@ void feed_init(struct feed *f, const struct plan *plan, const struct track *trac
 }
 
 int feed_send(struct feed *f, enum player_command c) {
-        uint32_t head = atomic_load_explicit(&f->head, memory_order_relaxed);
-
-        if (f->detached && atomic_load_explicit(&f->tail, memory_order_relaxed) == head)
+        if (f->detached && ring_empty(&f->queue))
                 return player_command(&f->player, c) ? 0 : -EAGAIN;
-        if (head - atomic_load_explicit(&f->tail, memory_order_acquire) >= FEED_RING)
+        if (ring_full(&f->queue, FEED_RING))
                 return -EAGAIN;
-        atomic_store_explicit(&f->ring[head % FEED_RING], (uint8_t) c, memory_order_relaxed);
-        atomic_store_explicit(&f->head, head + 1, memory_order_release);
+        atomic_store_explicit(&f->commands[ring_next(&f->queue) % FEED_RING], (uint8_t) c, memory_order_relaxed);
+        ring_push(&f->queue);
         return 0;
 }
 
 static void take_commands(struct feed *f) {
-        uint32_t tail = atomic_load_explicit(&f->tail, memory_order_relaxed);
-        uint32_t head = atomic_load_explicit(&f->head, memory_order_acquire);
+        uint32_t tail = ring_tail(&f->queue), head = ring_published(&f->queue);
 
         for (; tail != head; tail++)
-                if (!player_command(&f->player, atomic_load_explicit(&f->ring[tail % FEED_RING], memory_order_relaxed)))
+                if (!player_command(&f->player,
+                                    atomic_load_explicit(&f->commands[tail % FEED_RING], memory_order_relaxed)))
                         break; /* a fade is under way: the rest wait for the next buffer */
-        atomic_store_explicit(&f->tail, tail, memory_order_release);
+        ring_pop(&f->queue, tail);
 }
 
 void feed_render(struct feed *f, int16_t *out, size_t n, usec_t heard_at) {
@@ -107,8 +105,7 @@ bool feed_at_rest(struct feed *f, usec_t now) {
         struct player_mark newest;
         struct heard h;
 
-        if (atomic_load_explicit(&f->tail, memory_order_acquire) !=
-            atomic_load_explicit(&f->head, memory_order_relaxed))
+        if (!ring_empty(&f->queue))
                 return false;
         if (!player_mark_at(&f->player, UINT64_MAX, &newest) || newest.state != PLAYER_PAUSED || newest.interlude)
                 return false;
@@ -117,7 +114,7 @@ bool feed_at_rest(struct feed *f, usec_t now) {
 
 void feed_detach(struct feed *f, usec_t now) {
         struct heard h;
-        uint32_t head = atomic_load_explicit(&f->head, memory_order_acquire);
+        uint32_t head = ring_published(&f->queue);
         bool known = feed_heard(f, now, &h);
 
         f->detached = true;
@@ -126,8 +123,8 @@ void feed_detach(struct feed *f, usec_t now) {
         else if (f->player.state == PLAYER_PLAYING)
                 player_pause_at(&f->player, f->player.pos);
         /* Commands the audio thread never took: pausing answered them, except a stop. */
-        for (uint32_t t = atomic_load_explicit(&f->tail, memory_order_relaxed); t != head; t++)
-                if (atomic_load_explicit(&f->ring[t % FEED_RING], memory_order_relaxed) == PLAYER_STOP)
+        for (uint32_t t = ring_tail(&f->queue); t != head; t++)
+                if (atomic_load_explicit(&f->commands[t % FEED_RING], memory_order_relaxed) == PLAYER_STOP)
                         player_command(&f->player, PLAYER_STOP);
-        atomic_store_explicit(&f->tail, head, memory_order_release);
+        ring_pop(&f->queue, head);
 }

@@ -4,8 +4,10 @@
 #pragma once
 
 #include "player.h"
+#include "ring.h"
 
 #define FEED_RING 32 /* commands in flight; a person pressing keys never fills it */
+static_assert(RING_SIZE_OK(FEED_RING), "a ring's size is a power of two");
 
 struct heard {
         uint64_t frame; /* the output frame sounding now */
@@ -20,8 +22,8 @@ struct feed {
         struct player player; /* the audio thread's while an output runs, else the control thread's */
         bool detached;        /* no output runs: commands go straight to the player */
 
-        _Atomic uint8_t ring[FEED_RING];
-        _Atomic uint32_t head, tail; /* head: written by the control thread; tail: by the audio thread */
+        _Atomic uint8_t commands[FEED_RING]; /* a queue from the control thread to the audio thread */
+        struct ring queue;
 
         struct {
                 _Atomic uint32_t seq; /* odd while being written */

@@ -10,12 +10,14 @@
 #include "devclock.h"
 #include "log.h"
 #include "output.h"
+#include "ring.h"
 
 /* libjack comes with PortAudio; when it does, its chatter goes nowhere too. */
 extern void jack_set_error_function(void (*)(const char *)) __attribute__((weak));
 extern void jack_set_info_function(void (*)(const char *)) __attribute__((weak));
 
 #define JUMPS 32
+static_assert(RING_SIZE_OK(JUMPS), "a ring's size is a power of two");
 
 struct pa_output {
         struct output output;
@@ -28,13 +30,12 @@ struct pa_output {
         _Atomic unsigned underflows; /* the device ran dry: what it played had a gap */
         unsigned underflows_told;
         struct devclock clock; /* the callback's */
-        /* Each jump in the device's clock, for pa_check() to tell: the callback fills a slot,
-         * then moves on jumps_written; the check reads up to it. A jump takes ten buffers
-         * (50 ms) and the check comes once a second while a stream runs, so the ring holds
-         * what comes between two checks. */
+        /* Each jump in the device's clock, for pa_check() to tell: a log the callback writes.
+         * A jump takes ten buffers and the check comes once a second while a stream runs,
+         * so it holds what comes between two checks. */
         struct devclock_jump jumps[JUMPS];
-        _Atomic unsigned jumps_written;
-        unsigned jumps_told;
+        struct ring jump_log;
+        uint32_t jumps_told;
         usec_t lost, skipped, revised; /* what was made up, held back, and taken for revisions */
         bool racing_told;
         uint64_t last_renders;
@@ -217,9 +218,8 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 if (j.skipped)
                         feed_hold_back(o->output.feed, samples_from_usec(j.skipped, rate));
                 if (j.lost || j.skipped || j.revised) {
-                        unsigned w = atomic_load_explicit(&o->jumps_written, memory_order_relaxed);
-                        o->jumps[w % JUMPS] = j;
-                        atomic_store_explicit(&o->jumps_written, w + 1, memory_order_release);
+                        o->jumps[ring_next(&o->jump_log) % JUMPS] = j;
+                        ring_push(&o->jump_log);
                 }
         }
         feed_render(o->output.feed, output, n, heard_at);
@@ -287,7 +287,7 @@ static int pa_check(struct output *o, usec_t now) {
                 log_debug("%s ran dry %u times: the listener heard gaps.", o->description, underflows);
                 p->underflows_told = underflows;
         }
-        unsigned w = atomic_load_explicit(&p->jumps_written, memory_order_acquire);
+        uint32_t w = ring_published(&p->jump_log);
         if (w - p->jumps_told > JUMPS) {
                 log_debug("%s: %u jumps in its clock came too fast to tell.", o->description,
                           w - p->jumps_told - JUMPS);
@@ -295,13 +295,15 @@ static int pa_check(struct output *o, usec_t now) {
         }
         for (; p->jumps_told != w; p->jumps_told++)
                 tell_jump(p, &p->jumps[p->jumps_told % JUMPS]);
-        if (Pa_IsStreamActive(p->stream) != 1)
-                return p->broken = true, -EIO;
         if (renders != p->last_renders) {
                 p->last_renders = renders;
                 p->last_progress = now;
-        } else if (now - p->last_progress > STALLED_USEC + o->latency)
-                return p->broken = true, -EIO;
+        }
+        /* The stream stopped, or asked for nothing for too long: the device went away. */
+        if (Pa_IsStreamActive(p->stream) != 1 || now - p->last_progress > STALLED_USEC + o->latency) {
+                p->broken = true;
+                return -EIO;
+        }
         return 0;
 }
 

@@ -40,8 +40,7 @@ static uint32_t track_peak(const struct track *t) {
 }
 
 static void mark(struct player *p) {
-        uint64_t n = atomic_load_explicit(&p->n_marks, memory_order_relaxed);
-        typeof(p->marks[0]) *m = &p->marks[n % PLAYER_MARKS];
+        typeof(p->marks[0]) *m = &p->marks[ring_next(&p->mark_log) % PLAYER_MARKS];
 
         atomic_store_explicit(&m->frame, p->frame, memory_order_relaxed);
         atomic_store_explicit(&m->pos, p->pos, memory_order_relaxed);
@@ -50,7 +49,7 @@ static void mark(struct player *p) {
         atomic_store_explicit(&m->interlude_end,
                               p->interlude ? p->frame + (p->interlude->length - p->interlude_pos) : 0,
                               memory_order_relaxed);
-        atomic_store_explicit(&p->n_marks, n + 1, memory_order_release);
+        ring_push(&p->mark_log);
 }
 
 void player_set_volume(struct player *p, double volume) {
@@ -364,10 +363,12 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
 }
 
 bool player_mark_at(const struct player *p, uint64_t frame, struct player_mark *ret) {
-        uint64_t n = atomic_load_explicit(&p->n_marks, memory_order_acquire);
+        uint32_t n = ring_published(&p->mark_log);
 
-        for (uint64_t i = n; i > 0 && n - i < PLAYER_MARKS - 1; i--) {
-                const typeof(p->marks[0]) *m = &p->marks[(i - 1) % PLAYER_MARKS];
+        /* Newest first. The slot the writer fills next is left alone: it may be mid-write. */
+        for (uint32_t back = 1; back <= MIN(n, (uint32_t) PLAYER_MARKS - 1); back++) {
+                uint32_t i = n - back;
+                const typeof(p->marks[0]) *m = &p->marks[i % PLAYER_MARKS];
                 struct player_mark copy = {
                         .frame = atomic_load_explicit(&m->frame, memory_order_relaxed),
                         .pos = atomic_load_explicit(&m->pos, memory_order_relaxed),
@@ -376,7 +377,7 @@ bool player_mark_at(const struct player *p, uint64_t frame, struct player_mark *
                         .interlude_end = atomic_load_explicit(&m->interlude_end, memory_order_relaxed),
                 };
                 atomic_thread_fence(memory_order_acquire);
-                if (atomic_load_explicit(&p->n_marks, memory_order_relaxed) - (i - 1) >= PLAYER_MARKS)
+                if (atomic_load_explicit(&p->mark_log.head, memory_order_relaxed) - i >= PLAYER_MARKS)
                         return false; /* overwritten while we read it */
                 if (copy.frame <= frame) {
                         *ret = copy;

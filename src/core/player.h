@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "plan.h"
+#include "ring.h"
 #include "track.h"
 
 enum player_state {
@@ -43,6 +44,7 @@ struct player_mark {
 };
 
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
+static_assert(RING_SIZE_OK(PLAYER_MARKS), "a ring's size is a power of two");
 #define PLAYER_FADE_MSEC 10
 #define PLAYER_OPENING_MSEC                                                                                            \
         30                                     /* of quiet first: a sound server starting a stream drops the           \
@@ -82,7 +84,7 @@ struct player {
                 _Atomic bool interlude;
                 _Atomic uint64_t interlude_end;
         } marks[PLAYER_MARKS];
-        _Atomic uint64_t n_marks;
+        struct ring mark_log; /* a log: the oldest mark is overwritten */
 };
 
 /* Everything the player points to must outlive it. The gain is lowered, if need be,
