@@ -116,12 +116,8 @@ static int run_plan(sd_bus *bus, const char *routine) {
 }
 
 static void print_local(uint64_t t) {
-        time_t sec = (time_t) (t / USEC_PER_SEC);
-        struct tm tm;
-        char buf[64];
-
-        strftime(buf, sizeof buf, "%a %Y-%m-%d %H:%M", localtime_r(&sec, &tm));
-        fputs(buf, stdout);
+        char buf[LOCAL_TIME_MAX];
+        fputs(format_local_time(buf, t), stdout);
 }
 
 static int run_schedule(sd_bus *bus) {

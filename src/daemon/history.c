@@ -293,15 +293,6 @@ usec_t history_last_completed(const struct history *h) {
         return h->last_completed;
 }
 
-/* The local day of t, as a day count, in the zone in force. */
-static long local_day(usec_t t) {
-        time_t s = (time_t) (t / USEC_PER_SEC);
-        struct tm tm;
-        localtime_r(&s, &tm);
-        return (long) (timegm(&(struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday }) /
-                       86400);
-}
-
 unsigned history_streak(const struct history *h, usec_t now, const char *tz) {
         struct zone z;
         long today, day;

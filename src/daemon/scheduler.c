@@ -26,7 +26,7 @@ struct scheduler {
         usec_t started; /* the workout playing: when it started, for its end record */
         usec_t next_run;
         struct {
-                time_t day; /* the local date it was computed on, at noon */
+                long day; /* the local day it was computed on */
                 usec_t last_completed;
                 unsigned streak;
         } streak;
@@ -46,20 +46,14 @@ static const char *scheduler_routine_of(const struct scheduler *s, const struct 
         return r ?: coach_default_routine(s->coach);
 }
 
-static void format_local(usec_t t, char *buf, size_t size) {
-        time_t sec = (time_t) (t / USEC_PER_SEC);
-        struct tm tm;
-        strftime(buf, size, "%a %Y-%m-%d %H:%M", localtime_r(&sec, &tm));
-}
-
 /* Starts the run scheduled for `scheduled`, unless a routine is playing. */
 static void start_run(struct scheduler *s, usec_t scheduled, const char *routine) {
         struct coach_status st;
         struct conf_error err;
-        char when[64];
+        char when[LOCAL_TIME_MAX];
         int r;
 
-        format_local(scheduled, when, sizeof when);
+        format_local_time(when, scheduled);
         coach_status(s->coach, &st);
         if (st.state != COACH_IDLE) {
                 log_info("The run of %s due %s comes while %s plays: skipped.", routine, when, st.routine->id);
@@ -112,7 +106,7 @@ void scheduler_evaluate(struct scheduler *s) {
         usec_t now = scheduler_now(s);
         struct occurrence o;
         enum schedule_step step;
-        char when[64];
+        char when[LOCAL_TIME_MAX];
 
         if (s->snoozed.at && s->snoozed.at <= now) {
                 _cleanup_free_ char *routine = s->snoozed.routine;
@@ -123,7 +117,7 @@ void scheduler_evaluate(struct scheduler *s) {
         while ((step = schedule_step(sc, now, s->last, NULL, &o)) != SCHEDULE_NOTHING) {
                 const char *routine = scheduler_routine_of(s, &o);
                 s->last = o.at;
-                format_local(o.at, when, sizeof when);
+                format_local_time(when, o.at);
                 if (s->skip_next) { /* even one missed: it is the run the skip was for */
                         s->skip_next = false;
                         log_info("Skipping the run of %s due %s, as asked.", routine, when);
@@ -206,9 +200,9 @@ static void arm(struct scheduler *s) {
         } else
                 sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
         if (next != s->next_run) {
-                char when[64] = "none";
+                char when[LOCAL_TIME_MAX] = "none";
                 if (next)
-                        format_local(next, when, sizeof when);
+                        format_local_time(when, next);
                 log_debug("Next run: %s.", when);
                 s->next_run = next;
                 if (s->changed)
@@ -229,11 +223,11 @@ static void restore_pending(struct scheduler *s) {
         usec_t now = scheduler_now(s);
         struct pending p;
         struct occurrence next;
-        char when[64];
+        char when[LOCAL_TIME_MAX];
 
         history_pending(s->history, &p);
         if (p.snoozed_at) {
-                format_local(p.snoozed_at, when, sizeof when);
+                format_local_time(when, p.snoozed_at);
                 s->last = MAX(s->last, p.snoozed_scheduled); /* dealt with: by the snoozed run */
                 if (now > p.snoozed_at && now - p.snoozed_at > SCHEDULE_CATCH_UP_MINUTES * 60 * USEC_PER_SEC) {
                         log_info("Missed the run of %s snoozed until %s.", p.snoozed_routine, when);
@@ -247,7 +241,7 @@ static void restore_pending(struct scheduler *s) {
                 }
         }
         if (p.skip && schedule_next(coach_schedule(s->coach), s->last, NULL, &next) && next.at == p.skip) {
-                format_local(p.skip, when, sizeof when);
+                format_local_time(when, p.skip);
                 log_info("The run due %s is still to be skipped.", when);
                 s->skip_next = true;
         }
@@ -384,13 +378,8 @@ size_t scheduler_upcoming(const struct scheduler *s, struct upcoming *ret, size_
 /* The streak changes with the history and the date: computed once for each. */
 unsigned scheduler_streak(struct scheduler *s) {
         usec_t now = scheduler_now(s);
-        time_t sec = (time_t) (now / USEC_PER_SEC);
-        struct tm tm;
+        long day = local_day(now);
 
-        localtime_r(&sec, &tm);
-        tm.tm_hour = 12;
-        tm.tm_min = tm.tm_sec = 0;
-        time_t day = mktime(&tm);
         if (day != s->streak.day || history_last_completed(s->history) != s->streak.last_completed) {
                 s->streak.day = day;
                 s->streak.last_completed = history_last_completed(s->history);

@@ -59,7 +59,6 @@ static inline bool streq_ptr(const char *a, const char *b) {
         return a == b || (a && b && streq(a, b));
 }
 
-/* Seconds as a double to microseconds, rounded to the nearest. */
 #define CLOCK_MAX sizeof("4294967295:59")
 
 /* t as "m:ss", the seconds cut off, as a length is said: 27.9 s is 0:27. */
@@ -69,6 +68,28 @@ static inline const char *format_clock(char buf[static CLOCK_MAX], usec_t t) {
         return buf;
 }
 
+#define LOCAL_TIME_MAX 64
+
+/* t (µs since the epoch) as "Fri 2026-03-13 07:10", in the time zone in force. */
+static inline const char *format_local_time(char buf[static LOCAL_TIME_MAX], usec_t t) {
+        time_t sec = (time_t) (t / USEC_PER_SEC);
+        struct tm tm;
+        if (!localtime_r(&sec, &tm) || strftime(buf, LOCAL_TIME_MAX, "%a %Y-%m-%d %H:%M", &tm) == 0)
+                snprintf(buf, LOCAL_TIME_MAX, "@%lld", (long long) sec);
+        return buf;
+}
+
+/* The day t falls on in the time zone in force, counted from 1970-01-01. */
+static inline long local_day(usec_t t) {
+        time_t sec = (time_t) (t / USEC_PER_SEC);
+        struct tm tm;
+        if (!localtime_r(&sec, &tm))
+                return (long) (sec / 86400);
+        return (long) (timegm(&(struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday }) /
+                       86400);
+}
+
+/* Seconds as a double to microseconds, rounded to the nearest. */
 static inline usec_t usec_from_seconds(double s) {
         return s <= 0 ? 0 : (usec_t) (s * 1e6 + 0.5);
 }
