@@ -51,8 +51,8 @@ static void jack_quiet(const char *message) {
 }
 
 /* PortAudio opens every PCM the ALSA configuration defines, to learn what each can do.
- * Opening a52, the AC-3 encoder for S/PDIF receivers, loads libavcodec and all it needs:
- * 14 MB and 40 ms on every start (bench/compare), for a device a voice is never played
+ * Opening a52, the AC-3 encoder for S/PDIF receivers, loads libavcodec and all it needs on
+ * every start (bench/README.md has the cost), for a device a voice is never played
  * through unless someone names it. So unless the device asked for is a52, it is taken out
  * of the configuration before PortAudio reads it. */
 static void skip_encoder(const char *target) {
@@ -74,8 +74,8 @@ int portaudio_initialize(const char *target) {
         return Pa_Initialize();
 }
 
-/* PortAudio stays up from one stream to the next: starting it probes every device, 35 ms
- * of the time from "start" to the first word (bench/compare). It starts afresh for another
+/* PortAudio stays up from one stream to the next: starting it probes every device, most
+ * of the time from "start" to the first word (bench/README.md). It starts afresh for another
  * device, or when a device would not open or failed (a sound server restarted, a speaker
  * plugged in), and it does not stay up beside a JACK server, whose client it would remain,
  * woken every period. */
@@ -202,8 +202,7 @@ static int callback(const void *input, void *output, unsigned long n, const PaSt
                 atomic_store_explicit(&o->racing, true, memory_order_relaxed);
         }
         if (atomic_load_explicit(&o->racing, memory_order_relaxed))
-                /* Its own figures mean nothing, even when a wake-up comes late: a clock kept
-                 * from them held back a stream by 400 ms. */
+                /* Its own figures mean nothing, even when a wake-up comes late. */
                 heard_at = due;
         else if (o->frames < 2 * (n + (uint64_t) (latency * rate)))
                 /* Filling the device's buffer before it starts: a sound server can take a second
@@ -349,7 +348,7 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
         /* Ten periods in a buffer as long as the latency: a pause is taken up within a tenth
          * of it (5 ms, by default), while the device still holds the rest against underruns.
          * Each period wakes this thread and the sound server's client thread: a longer
-         * latency costs less CPU (bench/latency). */
+         * latency costs less CPU. */
         unsigned long period = (unsigned long) rate * MAX(latency_msec / 10, 1u) / 1000;
         *error = Pa_OpenStream(&p->stream, NULL, &params, rate, period, paNoFlag, callback, p);
         if (*error != paNoError) {

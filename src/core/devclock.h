@@ -3,13 +3,11 @@
  * listener heard. Pure, so that tests can feed it the figures a device gives.
  *
  * Those figures creep as the device's crystal and the system clock differ. They jump
- * later when the device ran dry and played a gap, which the player then makes up; and
- * sooner when, running dry, it threw sound away: PulseAudio, stopped for 35-40 ms, now and
- * then dropped 1.5-4.5 ms more of what it was given than it filled with silence, and
- * every later cue came that much early (bench/stall), which the player holds back.
- * They also move past 2 ms either way with nothing heard, as a sound server revises them
- * (2.0-2.8 ms seen with both cores compiling), which only moves the origin. A jump was
- * heard when it comes soon after the device ran dry, or is too long to be a revision. */
+ * later when the device ran dry and played a gap, which the player makes up, and sooner
+ * when, running dry, it threw sound away, which the player holds back. They also move
+ * with nothing heard, as a sound server revises them, which only moves the origin. A jump
+ * was heard when it comes soon after the device ran dry, or is too long to be a revision.
+ * The figures behind each constant are in bench/README.md, "Why the constants". */
 #pragma once
 
 #include <stdbool.h>
@@ -17,20 +15,17 @@
 
 #include "util.h"
 
-#define DEVCLOCK_JUMP_MIN_USEC                                                                                         \
-        (2 * USEC_PER_MSEC)                  /* how far from its word a device must                                    \
-                                              * sound to have jumped: its figures                                      \
-                                              * wander by 0.3 ms */
-#define DEVCLOCK_JUMP_BUFFERS 10             /* and for how many buffers in a row: one figure is noise */
-#define DEVCLOCK_DRY_USEC (2 * USEC_PER_SEC) /* and how soon after it ran dry, */
-#define DEVCLOCK_DRAINED_FRACTION                                                                                      \
-        4 /* which it did if PortAudio says so or it held under a                                                      \
-           * quarter of its latency: 1-5 ms after PulseAudio stalled                                                   \
-           * and left gaps of 3-11 ms that ALSA's pulse plugin did                                                     \
-           * not report; 40-50 ms otherwise, 15 ms at least under load */
-#define DEVCLOCK_UNSAID_USEC                                                                                           \
-        (20 * USEC_PER_MSEC) /* unless it is this long: CI saw a 65.8 ms                                               \
-                              * gap with neither sign */
+/* A jump is a device sounding this far from its word (its figures wander by less)... */
+#define DEVCLOCK_JUMP_MIN_USEC (2 * USEC_PER_MSEC)
+/* ...for this many buffers in a row (one figure is noise)... */
+#define DEVCLOCK_JUMP_BUFFERS 10
+/* ...and it was heard if it came this soon after the device ran dry... */
+#define DEVCLOCK_DRY_USEC (2 * USEC_PER_SEC)
+/* ...which it did when PortAudio says so, or when it held under 1/this of its latency
+ * (ALSA's pulse plugin does not report every gap)... */
+#define DEVCLOCK_DRAINED_FRACTION 4
+/* ...or if it is this long, too long for a revision, with or without a sign. */
+#define DEVCLOCK_UNSAID_USEC (20 * USEC_PER_MSEC)
 
 struct devclock {
         unsigned rate;

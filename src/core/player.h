@@ -46,10 +46,8 @@ struct player_mark {
 #define PLAYER_MARKS 64 /* marks a reader can look back over: minutes of heavy skipping */
 static_assert(RING_SIZE_OK(PLAYER_MARKS), "a ring's size is a power of two");
 #define PLAYER_FADE_MSEC 10
-#define PLAYER_OPENING_MSEC                                                                                            \
-        30                                     /* of quiet first: a sound server starting a stream drops the           \
-                                                * first 4-9 ms it is given (bench/compare saw 8.5 ms of                \
-                                                * zeros where the first word began; 60 ms with 25 ms periods) */
+/* Quiet before the first word: a sound server starting a stream drops the first few ms. */
+#define PLAYER_OPENING_MSEC 30
 #define PLAYER_RESTART_USEC (3 * USEC_PER_SEC) /* "previous" within this restarts the step before */
 
 struct player {

@@ -141,7 +141,7 @@ static struct output_spec output_of(const struct coach *c) {
  * and gets the sound output ready, as far as it can be without a stream.
  * The default routine comes first, in the order it is spoken: eSpeak NG's output depends a
  * little on what it said before, and so it sounds sample for sample as tiptoed --once
- * would say it (bench/bus compares the two). */
+ * would say it. */
 static void warm(struct coach *c) {
         _cleanup_(routine_freep) struct routine *routine = NULL;
         _cleanup_(plan_freep) struct plan *plan = NULL;

@@ -237,9 +237,8 @@ static void mpris_text(const void *snapshot, const char *name, char *buf, size_t
 /* MPRIS clients extrapolate Position from PlaybackStatus; Seeked tells them when the routine
  * jumped (next, previous, an exercise skipped) or stood still for a "Ready. 3, 2, 1". A
  * quarter second is more than the heard position strays from that extrapolation (the
- * device's latency at a start or a pause, a gap made up, sound held back); a second let
- * a skip of most of a second, from a count to the next, go unannounced (test-bus, once
- * in CI). */
+ * device's latency at a start or a pause, a gap made up, sound held back), and less than
+ * a skip from one count to the next. */
 #define SEEK_MIN_USEC (USEC_PER_SEC / 4)
 static void announce_jumps(struct daemon *d, const struct coach_status *st) {
         usec_t now = now_monotonic(), expected;
