@@ -22,6 +22,7 @@ int feed_send(struct feed *f, enum player_command c) {
 static void take_commands(struct feed *f) {
         uint32_t tail = ring_tail(&f->queue), head = ring_published(&f->queue);
 
+        assert(head - tail <= FEED_RING); /* feed_send() never overruns */
         for (; tail != head; tail++)
                 if (!player_command(&f->player,
                                     atomic_load_explicit(&f->commands[tail % FEED_RING], memory_order_relaxed)))

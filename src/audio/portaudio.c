@@ -292,6 +292,7 @@ static int pa_check(struct output *o, usec_t now) {
                           w - p->jumps_told - JUMPS);
                 p->jumps_told = w - JUMPS;
         }
+        assert(w - p->jumps_told <= JUMPS);
         for (; p->jumps_told != w; p->jumps_told++)
                 tell_jump(p, &p->jumps[p->jumps_told % JUMPS]);
         if (renders != p->last_renders) {

@@ -343,7 +343,9 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                 settle(p);
                 if (p->owed != 0 && p->fade_left == 0 && running(p))
                         make_up(p);
+                assert(p->fade_left <= p->fade_len); /* the gain only ever falls during a fade */
                 k = produce(p, out, p->fade_left > 0 ? MIN(n, (size_t) p->fade_left) : n);
+                assert(k <= n);
                 for (size_t j = 0; j < k; j++) {
                         int64_t v = (int64_t) out[j] * gain;
                         if (p->fade_left > 0)
