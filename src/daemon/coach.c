@@ -6,15 +6,7 @@
 #include "coach.h"
 #include "log.h"
 #include "paths.h"
-
-/* One load of the files, swapped whole on reload. A workout holds a reference, so the
- * clips it plays outlive a reload that changes the voice. */
-struct setup {
-        unsigned n_ref;
-        struct settings *settings; /* with the run-time settings applied */
-        struct voice *voice;
-        struct clips *clips;
-};
+#include "setup.h"
 
 struct workout {
         struct setup *setup;
@@ -51,83 +43,14 @@ static void emit(struct coach *c, enum coach_event e) {
                 c->notify(c, e, c->userdata);
 }
 
-static struct setup *setup_ref(struct setup *s) {
-        s->n_ref++;
-        return s;
-}
-
-static void setup_unref(struct setup *s) {
-        if (!s || --s->n_ref > 0)
-                return;
-        clips_unref(s->clips);
-        voice_free(s->voice);
-        settings_free(s->settings);
-        free(s);
-}
-DEFINE_POINTER_CLEANUP(struct setup, setup_unref)
-
-static int override_settings(struct coach *c, struct settings *s) {
-        const char *language = c->language ?: c->options.language;
-
-        if (c->level >= 0)
-                s->level = c->level;
-        else if (c->options.level >= 0)
-                s->level = c->options.level;
-        if (!isnan(c->volume))
-                s->volume = c->volume;
-        if (language) {
-                char *l = strdup(language);
-                if (!l)
-                        return -ENOMEM;
-                free(s->language);
-                s->language = l;
-        }
-        return 0;
-}
-
-/* Loads everything a start needs and checks that the default routine plays in the voice,
- * so that a setup that loads is one that works. */
-static int setup_load(struct coach *c, struct setup **ret, struct conf_error *err) {
-        _cleanup_(setup_unrefp) struct setup *s = calloc(1, sizeof *s);
-        _cleanup_(routine_freep) struct routine *routine = NULL;
-        int r;
-
-        if (!s)
-                return -ENOMEM;
-        s->n_ref = 1;
-        r = load_settings(c->options.config, &s->settings, err);
-        if (r < 0)
-                return r;
-        r = override_settings(c, s->settings);
-        if (r < 0)
-                return r;
-        r = load_voice(s->settings, &s->voice, err);
-        if (r < 0)
-                return r;
-        r = load_routine(s->settings, s->settings->routine, &routine, err);
-        if (r == -ENOENT) /* the settings name it: theirs to fix */
-                return conf_error_set(err, -EINVAL, "%s: routine \"%s\": %s", s->settings->path ?: "built-in settings",
-                                      s->settings->routine, err->text);
-        if (r < 0)
-                return r;
-        r = load_check_language(routine, s->voice, err);
-        if (r < 0)
-                return r;
-        if (c->speech && speech_use_voice(c->speech, s->voice) < 0)
-                return conf_error_set(err, -EINVAL, SPEECH_NO_VOICE, SPEECH_NO_VOICE_ARGS(s->voice));
-        *ret = s;
-        s = NULL;
-        return 0;
-}
-
-/* The clips of the setup in use serve a new one that speaks the same: a reload that
- * changes no voice synthesizes nothing again. */
-static int setup_speak(struct coach *c, struct setup *s) {
-        if (c->setup && c->setup->clips && voice_speaks_like(clips_voice(c->setup->clips), s->voice)) {
-                s->clips = clips_ref(c->setup->clips);
-                return 0;
-        }
-        return clips_new(c->speech, s->voice, &s->clips);
+/* The settings file, and what overrides it: the command line, and what was set at run time. */
+static struct setup_overrides overrides(const struct coach *c) {
+        return (struct setup_overrides){
+                .config = c->options.config,
+                .level = c->level >= 0 ? c->level : c->options.level,
+                .volume = c->volume,
+                .language = c->language ?: c->options.language,
+        };
 }
 
 static struct output_spec output_of(const struct coach *c) {
@@ -268,7 +191,7 @@ int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify
         c->notify = notify;
         c->userdata = userdata;
 
-        r = setup_load(c, &c->setup, err);
+        r = setup_load(overrides(c), NULL, &c->setup, err); /* no speech yet: speech_new() checks the voice */
         if (r < 0)
                 return r;
         r = speech_new(c->setup->voice, &c->speech);
@@ -276,7 +199,7 @@ int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify
                 return conf_error_set(err, r == -ENOENT ? -EINVAL : r,
                                       "%s: eSpeak NG cannot speak this voice (the log says why).",
                                       c->setup->voice->path);
-        r = setup_speak(c, c->setup);
+        r = setup_speak(c->setup, NULL, c->speech);
         if (r < 0)
                 return r;
         warm(c);
@@ -459,10 +382,10 @@ int coach_reload(struct coach *c, struct conf_error *err) {
         _cleanup_(setup_unrefp) struct setup *s = NULL;
         int r;
 
-        r = setup_load(c, &s, err);
+        r = setup_load(overrides(c), c->speech, &s, err);
         if (r < 0)
                 return r == -ENOMEM ? r : -EINVAL; /* a syntax error, a voice file named that is not there */
-        r = setup_speak(c, s);
+        r = setup_speak(s, c->setup, c->speech);
         if (r < 0)
                 return r;
         bool cold = !c->setup || c->setup->clips != s->clips;
