@@ -38,6 +38,25 @@ struct planner {
         unsigned exercise, set, sets, side, step;
 };
 
+/* A planner starts with an empty plan of its own... */
+static int planner_begin(struct planner *p) {
+        p->plan = calloc(1, sizeof *p->plan);
+        return p->plan ? 0 : -ENOMEM;
+}
+
+/* ...and hands it over, n_steps long, when done, or frees it when it fails. */
+static int planner_finish(struct planner *p, unsigned n_steps, struct plan **ret) {
+        p->plan->total = p->cursor;
+        p->plan->n_steps = n_steps;
+        *ret = p->plan;
+        p->plan = NULL;
+        return 0;
+}
+
+static void planner_clear(struct planner *p) {
+        plan_free(p->plan);
+}
+
 /* Appends text (taking it) at the first instant at or after beat that is free. */
 static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat, usec_t *ret_start) {
         struct plan *plan = p->plan;
@@ -300,9 +319,7 @@ static int plan_exercise(struct planner *p, const struct exercise *e) {
 
 int plan_build(const struct routine *routine, enum level level, const struct voice *voice, phrase_duration_fn duration,
                void *userdata, struct plan **ret) {
-        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
-        struct planner p = {
-                .plan = plan,
+        _cleanup_(planner_clear) struct planner p = {
                 .voice = voice,
                 .level = level,
                 .duration = duration,
@@ -310,8 +327,9 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
         };
         int r;
 
-        if (!plan)
-                return -ENOMEM;
+        r = planner_begin(&p);
+        if (r < 0)
+                return r;
         if (routine->intro) {
                 r = say(&p, CUE_INTRO, routine->intro);
                 if (r < 0)
@@ -346,26 +364,20 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
         r = say_on(&p, CUE_FINISH, finish, p.cursor + usec_from_seconds(voice->gap), NULL);
         if (r < 0)
                 return r;
-
-        plan->total = p.cursor;
-        plan->n_steps = p.step + 1;
-        *ret = plan;
-        plan = NULL;
-        return 0;
+        return planner_finish(&p, p.step + 1, ret);
 }
 
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret) {
-        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
-        struct planner p = {
-                .plan = plan,
+        _cleanup_(planner_clear) struct planner p = {
                 .voice = voice,
                 .duration = duration,
                 .userdata = userdata,
         };
         int r;
 
-        if (!plan)
-                return -ENOMEM;
+        r = planner_begin(&p);
+        if (r < 0)
+                return r;
         /* Half a second of quiet first: a device that has just come back, or an amplifier
          * that dozed off during the pause, would swallow the start of "Ready". */
         r = say_on(&p, CUE_INSTRUCTION, strdup(voice->phrases[PHRASE_READY]), USEC_PER_SEC / 2, NULL);
@@ -374,30 +386,21 @@ int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *u
         r = countdown(&p, USEC_PER_SEC / 2 + 4 * USEC_PER_SEC);
         if (r < 0)
                 return r;
-        plan->total = p.cursor;
-        plan->n_steps = 1;
-        *ret = plan;
-        plan = NULL;
-        return 0;
+        return planner_finish(&p, 1, ret);
 }
 
 int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret) {
-        _cleanup_(plan_freep) struct plan *plan = calloc(1, sizeof *plan);
-        struct planner p = {
-                .plan = plan,
+        _cleanup_(planner_clear) struct planner p = {
                 .duration = duration,
                 .userdata = userdata,
         };
         int r;
 
-        if (!plan)
-                return -ENOMEM;
+        r = planner_begin(&p);
+        if (r < 0)
+                return r;
         r = say_on(&p, CUE_ANNOUNCE, strdup(text), USEC_PER_SEC / 2, NULL); /* quiet first, as for "Ready" */
         if (r < 0)
                 return r;
-        plan->total = p.cursor;
-        plan->n_steps = 1;
-        *ret = plan;
-        plan = NULL;
-        return 0;
+        return planner_finish(&p, 1, ret);
 }
