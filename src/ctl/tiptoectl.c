@@ -217,12 +217,57 @@ static void print_json_string(const char *s) {
         putchar('"');
 }
 
+/* One property of a GetAll reply, its dict entry entered: "Name: value", or for --json
+ * "\"Name\": value" after a comma unless it is the first. */
+static int print_property(sd_bus_message *reply, bool first) {
+        union {
+                const char *s;
+                uint32_t u;
+                uint64_t t;
+                double d;
+        } v;
+        const char *name, *contents;
+        int r;
+
+        r = sd_bus_message_read(reply, "s", &name);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_peek_type(reply, NULL, &contents);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'v', contents);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_basic(reply, contents[0], &v);
+        if (r < 0)
+                return r;
+        printf(arg_json ? "%s\"%s\": " : "%s%s: ", arg_json && !first ? ", " : "", name);
+        switch (contents[0]) {
+        case 's':
+                if (arg_json)
+                        print_json_string(v.s);
+                else
+                        fputs(v.s, stdout);
+                break;
+        case 'u':
+                printf("%" PRIu32, v.u);
+                break;
+        case 't':
+                printf("%" PRIu64, v.t);
+                break;
+        case 'd':
+                printf("%g", v.d);
+                break;
+        }
+        if (!arg_json)
+                putchar('\n');
+        return sd_bus_message_exit_container(reply);
+}
+
 /* Properties in the daemon's order: as JSON, or as "Name: value" lines. */
 static int run_status(sd_bus *bus) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *name, *contents;
-        bool first = true;
         int r;
 
         r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
@@ -230,44 +275,16 @@ static int run_status(sd_bus *bus) {
         if (r < 0)
                 return failed(&e, r);
         r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+        if (r < 0)
+                return failed(&SD_BUS_ERROR_NULL, r);
         if (arg_json)
                 putchar('{');
-        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-                union {
-                        const char *s;
-                        uint32_t u;
-                        uint64_t t;
-                        double d;
-                } v;
-                char type;
-
-                if ((r = sd_bus_message_read(reply, "s", &name)) < 0 ||
-                    (r = sd_bus_message_peek_type(reply, NULL, &contents)) < 0 ||
-                    (r = sd_bus_message_enter_container(reply, 'v', contents)) < 0 ||
-                    (r = sd_bus_message_read_basic(reply, type = contents[0], &v)) < 0)
+        for (bool first = true; (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0; first = false) {
+                r = print_property(reply, first);
+                if (r < 0)
                         break;
-                printf(arg_json ? "%s\"%s\": " : "%s%s: ", arg_json && !first ? ", " : "", name);
-                first = false;
-                switch (type) {
-                case 's':
-                        if (arg_json)
-                                print_json_string(v.s);
-                        else
-                                fputs(v.s, stdout);
-                        break;
-                case 'u':
-                        printf("%" PRIu32, v.u);
-                        break;
-                case 't':
-                        printf("%" PRIu64, v.t);
-                        break;
-                case 'd':
-                        printf("%g", v.d);
-                        break;
-                }
-                if (!arg_json)
-                        putchar('\n');
-                if ((r = sd_bus_message_exit_container(reply)) < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
+                r = sd_bus_message_exit_container(reply);
+                if (r < 0)
                         break;
         }
         if (arg_json)

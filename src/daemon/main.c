@@ -363,22 +363,26 @@ static int check_file(const char *path) {
         if (routine) {
                 _cleanup_(routine_freep) struct routine *rt = NULL;
                 r = routine_load(path, &rt, &err);
-                if (r >= 0)
-                        printf("%s: ok, routine \"%s\" with %zu exercises\n", path, rt->title, rt->n_exercises);
-        } else if (voice) {
+                if (r < 0)
+                        return config_failed(r, &err);
+                printf("%s: ok, routine \"%s\" with %zu exercises\n", path, rt->title, rt->n_exercises);
+                return 0;
+        }
+        if (voice) {
                 _cleanup_(voice_freep) struct voice *v = NULL;
                 r = voice_load(path, &v, &err);
-                if (r >= 0)
-                        printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", path, v->language, v->espeak_voice);
-        } else {
-                _cleanup_(settings_freep) struct settings *s = NULL;
-                r = settings_load(path, &s, &err);
-                if (r >= 0)
-                        printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n",
-                               path, s->routine, level_to_string(s->level), s->language,
-                               schedule_runs_a_week(&s->schedule));
+                if (r < 0)
+                        return config_failed(r, &err);
+                printf("%s: ok, voice \"%s\" (eSpeak NG voice %s)\n", path, v->language, v->espeak_voice);
+                return 0;
         }
-        return r < 0 ? config_failed(r, &err) : 0;
+        _cleanup_(settings_freep) struct settings *s = NULL;
+        r = settings_load(path, &s, &err);
+        if (r < 0)
+                return config_failed(r, &err);
+        printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n", path, s->routine,
+               level_to_string(s->level), s->language, schedule_runs_a_week(&s->schedule));
+        return 0;
 }
 
 /* Without files: the active settings and the routine and voice they use. */
