@@ -6,6 +6,7 @@
  * than real time (ALSA's null and file plugins do). */
 #pragma once
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "feed.h"
@@ -44,6 +45,16 @@ struct output_spec output_spec_choose(const struct output_spec *named, const cha
 /* Opens an output at rate, or at the nearest rate the device takes: see o->rate. Says in
  * one sentence what is wrong when it cannot (-ENODEV: no such device, none at all). */
 int output_open(const struct output_spec *spec, unsigned rate, struct output **ret);
+/* What a failure of output_open() or output_start() was: the sound device is not there or
+ * would not open (said by the output), or a file to write cannot be created there (what
+ * open(O_CREAT) says of a missing directory, a read-only disk, a directory, no right). */
+static inline bool output_error_is_device(int r) {
+        return r == -ENODEV || r == -EIO;
+}
+static inline bool output_error_is_file(int r) {
+        return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR;
+}
+
 /* Whatever can be done before a stream is opened, done now: a daemon's first start is then
  * as quick as its next. Nothing, for most outputs. */
 void output_prepare(const struct output_spec *spec);

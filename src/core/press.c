@@ -64,9 +64,14 @@ static bool settling(const struct press_key *k) {
         return k->raw != k->down;
 }
 
+/* A change at t is taken: the key never changed, or its last change is old enough. */
+static bool settled(const struct press_key *k, usec_t t) {
+        return k->changed == 0 || t >= k->changed + PRESS_DEBOUNCE_USEC;
+}
+
 /* What time alone decides for k by now. */
 static void expire(struct press_key *k, usec_t now, struct sink *s) {
-        if (settling(k) && now >= k->changed + PRESS_DEBOUNCE_USEC)
+        if (settling(k) && settled(k, now))
                 change(k, k->raw, k->raw_at, s);
         if (k->phase == KEY_DOWN && wants(k, PRESS_LONG) && now >= k->down_at + PRESS_LONG_USEC) {
                 put(s, k, PRESS_LONG, k->down_at + PRESS_LONG_USEC);
@@ -95,7 +100,7 @@ size_t press_event(struct press_classifier *c, unsigned code, int value, usec_t 
                 return written;
         k->raw = value == 1;
         k->raw_at = at;
-        if (settling(k) && (k->changed == 0 || at >= k->changed + PRESS_DEBOUNCE_USEC))
+        if (settling(k) && settled(k, at))
                 change(k, k->raw, at, &s);
         return written + s.written;
 }

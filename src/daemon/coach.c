@@ -277,10 +277,10 @@ static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
                           &w->session);
         if (r < 0)
                 c->workout = NULL;
-        if (r == -ENODEV || r == -EIO) /* said in the log, by the output */
+        if (output_error_is_device(r)) /* said in the log, by the output */
                 return conf_error_set(err, -ENODEV, "Cannot play on %s: the daemon's log says why.",
                                       coach_audio_device(c));
-        if (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR) /* a wav: file */
+        if (output_error_is_file(r)) /* a wav: file */
                 return conf_error_set(err, -ENODEV, "Cannot open %s: %s.", coach_audio_device(c), strerror(-r));
         if (r < 0) /* the daemon's own failure, said by the session */
                 return r;

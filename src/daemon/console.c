@@ -148,9 +148,9 @@ int console_run(sd_event *e, const struct routine *routine, const struct plan *p
                 return log_error_errno(r, "Failed to watch signals: %m");
 
         r = session_start(e, plan, clips, voice, spec, volume, on_session, &c, &session);
-        if (r == -ENODEV || r == -EIO) /* no device, or it would not open: said */
+        if (output_error_is_device(r)) /* said */
                 return -ENODEV;
-        if (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR) /* the wav: file */
+        if (output_error_is_file(r)) /* the wav: file */
                 return -EACCES;
         if (r < 0)
                 return r;

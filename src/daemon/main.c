@@ -235,7 +235,7 @@ static int routine_failed(int r, const struct conf_error *err) {
 
 /* A file to write: not created, or not written. */
 static int write_failed(int r) {
-        return r == -ENOENT || r == -EACCES || r == -EROFS || r == -EISDIR ? -EACCES : r == -ENOMEM ? r : -EIO;
+        return output_error_is_file(r) ? -EACCES : r == -ENOMEM ? r : -EIO;
 }
 
 static int settings_from_argv(struct settings **ret) {
