@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -102,24 +103,39 @@ int conf_fail(struct conf_error *err, const config_setting_t *s, const char *for
 
 /* Optimal string alignment distance: like Levenshtein, and a swap of two neighbours
  * ("titel") costs one edit, as it does to the person who typed it. */
-size_t string_distance(const char *a, const char *b) {
+/* Optimal string alignment distance, letters' case aside. */
+static size_t distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
         size_t d[33][33];
 
         if (la > 32 || lb > 32)
                 return SIZE_MAX;
+#define SAME(x, y) (tolower((unsigned char) (x)) == tolower((unsigned char) (y)))
         for (size_t i = 0; i <= la; i++)
                 d[i][0] = i;
         for (size_t j = 0; j <= lb; j++)
                 d[0][j] = j;
         for (size_t i = 1; i <= la; i++)
                 for (size_t j = 1; j <= lb; j++) {
-                        size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                        size_t cost = SAME(a[i - 1], b[j - 1]) ? 0 : 1;
                         d[i][j] = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                        if (i > 1 && j > 1 && SAME(a[i - 1], b[j - 2]) && SAME(a[i - 2], b[j - 1]))
                                 d[i][j] = MIN(d[i][j], d[i - 2][j - 2] + 1);
                 }
+#undef SAME
         return d[la][lb];
+}
+
+void conf_nearest_add(struct conf_nearest *n, const char *name, const char *candidate) {
+        size_t d = distance(name, candidate);
+        if (d < n->distance) {
+                n->distance = d;
+                n->best = candidate;
+        }
+}
+
+const char *conf_nearest(const struct conf_nearest *n) {
+        return n->best && n->distance <= MAX(strlen(n->best) / 3, (size_t) 1) ? n->best : NULL;
 }
 
 int conf_check_keys(const config_setting_t *group, const char *const *allowed, struct conf_error *err) {
@@ -127,22 +143,18 @@ int conf_check_keys(const config_setting_t *group, const char *const *allowed, s
 
         for (int i = 0; i < n; i++) {
                 const config_setting_t *s = config_setting_get_elem(group, i);
-                const char *name = config_setting_name(s), *best = NULL;
-                size_t best_distance = SIZE_MAX;
-                bool known = false;
+                const char *name = config_setting_name(s);
+                struct conf_nearest near = CONF_NEAREST_INIT;
 
-                for (const char *const *a = allowed; *a; a++) {
-                        size_t d = string_distance(name, *a);
-                        if (d == 0)
-                                known = true;
-                        if (d < best_distance) {
-                                best_distance = d;
-                                best = *a;
-                        }
+                bool known = false;
+                for (const char *const *a = allowed; *a && !known; a++) {
+                        known = streq(name, *a);
+                        conf_nearest_add(&near, name, *a);
                 }
                 if (known)
                         continue;
-                if (best && best_distance <= MAX(strlen(best) / 3, (size_t) 1))
+                const char *best = conf_nearest(&near);
+                if (best)
                         return conf_fail(err, s, "unknown setting '%s' (did you mean '%s'?)", name, best);
                 return conf_fail(err, s, "unknown setting '%s'", name);
         }

@@ -68,5 +68,13 @@ int conf_get_list(const config_setting_t *parent, const char *key, bool required
 void strv_free(char **v);
 DEFINE_POINTER_CLEANUP(char *, strv_free)
 
-/* Edit distance, for "did you mean". */
-size_t string_distance(const char *a, const char *b);
+/* "Did you mean": the candidate nearest to what was written, letters' case aside. */
+struct conf_nearest {
+        const char *best;
+        size_t distance;
+};
+#define CONF_NEAREST_INIT                                                                                              \
+        { NULL, SIZE_MAX }
+void conf_nearest_add(struct conf_nearest *n, const char *name, const char *candidate);
+/* The nearest, when near enough to be what was meant; else NULL. */
+const char *conf_nearest(const struct conf_nearest *n);

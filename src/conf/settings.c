@@ -12,6 +12,7 @@ void settings_free(struct settings *s) {
         free(s->language);
         free(s->audio_device);
         schedule_done(&s->schedule);
+        buttons_done(&s->buttons);
         free(s);
 }
 
@@ -22,6 +23,7 @@ int settings_new_default(struct settings **ret) {
         s->level = LEVEL_NORMAL;
         s->volume = 1.0;
         s->audio_latency_msec = AUDIO_LATENCY_MSEC;
+        buttons_none(&s->buttons);
         s->routine = strdup("morning-feet");
         s->language = strdup("en");
         if (!s->routine || !s->language) {
@@ -32,7 +34,8 @@ int settings_new_default(struct settings **ret) {
         return 0;
 }
 
-static const char *const settings_keys[] = { "level", "routine", "routine_dir", "voice", "audio", "schedule", NULL };
+static const char *const settings_keys[] = { "level", "routine",  "routine_dir", "voice",
+                                             "audio", "schedule", "buttons",     NULL };
 static const char *const voice_keys[] = { "language", NULL };
 static const char *const audio_keys[] = { "device", "volume", "latency", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
@@ -110,6 +113,9 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         }
 
         r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);
+        if (r < 0)
+                return r;
+        r = buttons_parse(config_setting_get_member(root, "buttons"), &s->buttons, err);
         if (r < 0)
                 return r;
 

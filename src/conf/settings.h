@@ -1,6 +1,7 @@
 /* The daemon's settings, from tiptoed.conf, or built-in defaults when there is none. */
 #pragma once
 
+#include "buttons.h"
 #include "conf.h"
 #include "schedule.h"
 
@@ -21,6 +22,7 @@ struct settings {
         unsigned audio_latency_msec; /* sound held by the device: pauses take this long, and
                                       * the fewer its refills the less CPU */
         struct schedule schedule;    /* when the daemon starts a routine by itself */
+        struct buttons buttons;      /* the input devices it reads, and what their keys do */
 };
 
 int settings_new_default(struct settings **ret);

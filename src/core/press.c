@@ -37,27 +37,27 @@ static bool wants(const struct press_key *k, enum press_kind kind) {
 static void change(struct press_key *k, bool down, usec_t t, struct sink *s) {
         k->down = down;
         k->changed = t;
-        if (down && k->phase == KEY_RELEASED) { /* the second press, in time */
+        if (down && k->phase == PHASE_RELEASED) { /* the second press, in time */
                 put(s, k, PRESS_DOUBLE, t);
-                k->phase = KEY_SPENT;
-        } else if (down && k->phase == KEY_IDLE) {
+                k->phase = PHASE_SPENT;
+        } else if (down && k->phase == PHASE_IDLE) {
                 if (wants(k, PRESS_LONG) || wants(k, PRESS_DOUBLE)) {
-                        k->phase = KEY_DOWN;
+                        k->phase = PHASE_DOWN;
                         k->down_at = t;
                 } else { /* nothing to wait for: at once */
                         put(s, k, PRESS_SHORT, t);
-                        k->phase = KEY_SPENT;
+                        k->phase = PHASE_SPENT;
                 }
-        } else if (!down && k->phase == KEY_DOWN) {
+        } else if (!down && k->phase == PHASE_DOWN) {
                 if (wants(k, PRESS_DOUBLE)) {
-                        k->phase = KEY_RELEASED;
+                        k->phase = PHASE_RELEASED;
                         k->up_at = t;
                 } else {
                         put(s, k, PRESS_SHORT, t);
-                        k->phase = KEY_IDLE;
+                        k->phase = PHASE_IDLE;
                 }
-        } else if (!down && k->phase == KEY_SPENT)
-                k->phase = KEY_IDLE;
+        } else if (!down && k->phase == PHASE_SPENT)
+                k->phase = PHASE_IDLE;
 }
 
 static bool settling(const struct press_key *k) {
@@ -73,13 +73,13 @@ static bool settled(const struct press_key *k, usec_t t) {
 static void expire(struct press_key *k, usec_t now, struct sink *s) {
         if (settling(k) && settled(k, now))
                 change(k, k->raw, k->raw_at, s);
-        if (k->phase == KEY_DOWN && wants(k, PRESS_LONG) && now >= k->down_at + PRESS_LONG_USEC) {
+        if (k->phase == PHASE_DOWN && wants(k, PRESS_LONG) && now >= k->down_at + PRESS_LONG_USEC) {
                 put(s, k, PRESS_LONG, k->down_at + PRESS_LONG_USEC);
-                k->phase = KEY_SPENT;
+                k->phase = PHASE_SPENT;
         }
-        if (k->phase == KEY_RELEASED && now >= k->up_at + PRESS_DOUBLE_USEC) {
+        if (k->phase == PHASE_RELEASED && now >= k->up_at + PRESS_DOUBLE_USEC) {
                 put(s, k, PRESS_SHORT, k->up_at + PRESS_DOUBLE_USEC);
-                k->phase = KEY_IDLE;
+                k->phase = PHASE_IDLE;
         }
 }
 
@@ -112,9 +112,9 @@ usec_t press_deadline(const struct press_classifier *c) {
                 const struct press_key *k = &c->keys[i];
                 if (settling(k))
                         next = MIN(next, k->changed + PRESS_DEBOUNCE_USEC);
-                if (k->phase == KEY_DOWN && wants(k, PRESS_LONG))
+                if (k->phase == PHASE_DOWN && wants(k, PRESS_LONG))
                         next = MIN(next, k->down_at + PRESS_LONG_USEC);
-                if (k->phase == KEY_RELEASED)
+                if (k->phase == PHASE_RELEASED)
                         next = MIN(next, k->up_at + PRESS_DOUBLE_USEC);
         }
         return next;

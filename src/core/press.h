@@ -39,7 +39,7 @@ struct press_key {
         usec_t changed; /* when it was taken; 0: never */
         bool raw;       /* as the last event said */
         usec_t raw_at;
-        enum { KEY_IDLE, KEY_DOWN, KEY_RELEASED, KEY_SPENT } phase;
+        enum { PHASE_IDLE, PHASE_DOWN, PHASE_RELEASED, PHASE_SPENT } phase;
         usec_t down_at, up_at; /* the press deciding, and its release */
 };
 

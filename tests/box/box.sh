@@ -22,7 +22,7 @@ box_mirror=${TIPTOED_BOX_MIRROR:-http://deb.debian.org/debian}
 # What a box has: a kernel, systemd, the system and session buses, ALSA, the libraries the
 # package depends on (from Debian, installed as apt would), and what the checks use.
 box_packages="systemd-sysv linux-image-amd64 dbus dbus-user-session libpam-systemd udev kmod alsa-utils
-              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5"
+              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5 libevdev2"
 
 box_say() { printf '# box: %s\n' "$*"; }
 
