@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "coach.h"
+#include "wav.h"
 #include "helpers.h"
 
 #define GIVE_UP (60 * USEC_PER_SEC)
@@ -13,6 +14,7 @@ struct fixture {
         sd_event *event;
         struct coach *coach;
         char *settings;
+        char *wav;                      /* the output, when it is a file */
         unsigned seen[COACH_QUIET + 1]; /* how many of each event */
 };
 
@@ -28,10 +30,9 @@ static char *settings_text(const char *extra) {
         return text;
 }
 
-static int setup(void **state) {
-        struct fixture *f = calloc(1, sizeof *f);
+static int setup_with(void **state, struct fixture *f, struct output_spec output) {
         char *text = settings_text("");
-        struct coach_options o = { .level = -1, .output = { .kind = OUTPUT_NULL }, .output_set = true };
+        struct coach_options o = { .level = -1, .output = output, .output_set = true };
         struct conf_error err = {};
 
         f->settings = write_temp(text, ".conf");
@@ -44,9 +45,23 @@ static int setup(void **state) {
         return 0;
 }
 
+static int setup(void **state) {
+        return setup_with(state, calloc(1, sizeof(struct fixture)), (struct output_spec){ .kind = OUTPUT_NULL });
+}
+
+/* Plays into a WAV file, each workout afresh. */
+static int setup_wav(void **state) {
+        struct fixture *f = calloc(1, sizeof *f);
+        f->wav = write_temp("", ".wav");
+        return setup_with(state, f, (struct output_spec){ .kind = OUTPUT_WAV, .target = f->wav });
+}
+
 static int teardown(void **state) {
         struct fixture *f = *state;
 
+        if (f->wav)
+                unlink(f->wav);
+        free(f->wav);
         coach_free(f->coach);
         sd_event_unref(f->event);
         unlink(f->settings);
@@ -186,12 +201,72 @@ static void test_reload_keeps_the_last_good(void **state) {
         free(broken);
 }
 
+/* The tone in the file: how long it sounds (|sample| >= 100), its pitch by zero crossings,
+ * and its peak. */
+static void measure_tone(const char *path, double *ret_msec, double *ret_hz, int *ret_peak) {
+        int16_t *pcm;
+        size_t n, first = SIZE_MAX, last = 0, crossings = 0;
+        unsigned rate;
+        int peak = 0;
+
+        assert_int_equal(wav_read(path, &pcm, &n, &rate), 0);
+        for (size_t i = 0; i < n; i++)
+                if (abs(pcm[i]) >= 100) {
+                        first = MIN(first, i);
+                        last = i;
+                        peak = MAX(peak, abs(pcm[i]));
+                }
+        assert_true(first < last);
+        for (size_t i = first + 1; i <= last; i++)
+                crossings += (pcm[i - 1] < 0) != (pcm[i] < 0);
+        *ret_msec = (double) (last - first + 1) * 1000 / rate;
+        *ret_hz = crossings / (2.0 * (last - first + 1) / rate);
+        *ret_peak = peak;
+        free(pcm);
+}
+
+/* With nothing playing, a tone sounds alone and the coach stays idle: in the file, 80 ms
+ * of 880 Hz at the volume's level for a change of volume, 200 ms of 196 Hz for a refusal.
+ * A start right after it plays; a tone over the routine leaves it running. */
+static void test_tones_alone_and_over_a_routine(void **state) {
+        struct fixture *f = *state;
+        struct conf_error err = {};
+        double msec, hz;
+        int peak;
+
+        assert_int_equal(coach_tone(f->coach, PLAYER_TONE_LEVEL, &err), 0);
+        assert_int_equal(state_of(f), COACH_IDLE);
+        run_until(f, COACH_QUIET, 1);
+        assert_int_equal(f->seen[COACH_STARTED], 0); /* no routine, nothing in the history */
+        measure_tone(f->wav, &msec, &hz, &peak);
+        assert_true(msec > 75 && msec <= 80.5);
+        assert_true(hz > 860 && hz < 900);
+        assert_true(peak > 5800 && peak <= 6000);
+
+        coach_set_volume(f->coach, 0.5);
+        assert_int_equal(coach_tone(f->coach, PLAYER_TONE_REFUSED, &err), 0);
+        run_until(f, COACH_QUIET, 2);
+        measure_tone(f->wav, &msec, &hz, &peak);
+        assert_true(msec > 190 && msec <= 200.5);
+        assert_true(hz > 186 && hz < 206);
+        assert_true(peak > 2900 && peak <= 3000);
+
+        assert_int_equal(coach_tone(f->coach, PLAYER_TONE_LEVEL, &err), 0);
+        assert_int_equal(coach_start(f->coach, "", 0, &err), 0); /* the tone gives way */
+        assert_int_equal(state_of(f), COACH_RUNNING);
+        assert_int_equal(coach_tone(f->coach, PLAYER_TONE_REFUSED, &err), 0);
+        assert_int_equal(state_of(f), COACH_RUNNING);
+        assert_int_equal(coach_command(f->coach, PLAYER_STOP, &err), 0);
+        run_until(f, COACH_QUIET, 4);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_idle_refuses_commands, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_start_pause_resume_stop, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_plays_to_the_end, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_reload_keeps_the_last_good, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_tones_alone_and_over_a_routine, setup_wav, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -495,6 +495,61 @@ static void test_fade_is_a_ramp(void **state) {
         assert_int_equal(out[ELEMENTSOF(out) - 1], 0);
 }
 
+/* A tone sounds from the next frame over whatever plays, at the player's gain, and leaves
+ * the routine alone: paused it stays paused, a fade under way is not waited for. */
+static void test_tones_sound_over_the_routine(void **state) {
+        struct fixture *f = *state;
+        struct player *p = &f->player;
+        int16_t level_samples[40], refused_samples[80], out[200];
+        struct clip level = { level_samples, ELEMENTSOF(level_samples) };
+        struct clip refused = { refused_samples, ELEMENTSOF(refused_samples) };
+
+        for (size_t i = 0; i < ELEMENTSOF(level_samples); i++)
+                level_samples[i] = 300;
+        for (size_t i = 0; i < ELEMENTSOF(refused_samples); i++)
+                refused_samples[i] = -300;
+        player_set_tones(p, &level, &refused);
+
+        /* Paused and silent: the tone alone, then silence; still paused. */
+        play(p, RATE);
+        player_command(p, PLAYER_PAUSE);
+        play(p, RATE);
+        assert_false(player_toning(p));
+        uint64_t asked = p->frame;
+        assert_true(player_command(p, PLAYER_TONE_LEVEL));
+        assert_true(player_toning(p));
+        assert_int_equal(p->tone_end, asked + 40);
+        player_fill(p, out, 100);
+        for (size_t i = 0; i < 100; i++)
+                assert_int_equal(out[i], i < 40 ? 300 : 0);
+        assert_false(player_toning(p));
+        assert_int_equal(p->state, PLAYER_PAUSED);
+
+        /* Over a cue: added to it. */
+        player_command(p, PLAYER_RESUME);
+        ssize_t c = find_kind(f->plan, 3, CUE_COUNT);
+        listen_for(p, cue_value(c), 60 * RATE);
+        assert_true(player_command(p, PLAYER_TONE_REFUSED));
+        player_fill(p, out, 80);
+        for (size_t i = 0; i < 80; i++)
+                assert_int_equal(out[i], cue_value(c) - 300);
+
+        /* During a fade: at once, not after it. */
+        player_command(p, PLAYER_PAUSE);
+        assert_true(p->fade_left > 0);
+        assert_true(player_command(p, PLAYER_TONE_LEVEL));
+        assert_true(player_toning(p));
+
+        /* At half the volume, half as loud. */
+        play(p, RATE);
+        player_set_volume(p, 0.5);
+        player_command(p, PLAYER_TONE_LEVEL);
+        player_fill(p, out, 40);
+        assert_int_equal(out[0], 150);
+        assert_int_equal(out[39], 150);
+        assert_int_equal(p->state, PLAYER_PAUSED);
+}
+
 /* The whole routine with pauses and skips of every kind still reaches its end. */
 static void test_a_busy_morning_ends(void **state) {
         struct fixture *f = *state;
@@ -589,6 +644,7 @@ int main(void) {
                 cmocka_unit_test(test_volume_never_clips),
                 cmocka_unit_test(test_fade_is_a_ramp),
                 cmocka_unit_test_setup_teardown(test_volume_changes_while_playing, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_tones_sound_over_the_routine, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_a_busy_morning_ends, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_random_pauses_skip_nothing, setup, teardown),
         };

@@ -110,7 +110,8 @@ bool feed_at_rest(struct feed *f, usec_t now) {
                 return false;
         if (!player_mark_at(&f->player, UINT64_MAX, &newest) || newest.state != PLAYER_PAUSED || newest.interlude)
                 return false;
-        return feed_heard(f, now, &h) && h.frame >= newest.frame;
+        return feed_heard(f, now, &h) && h.frame >= newest.frame &&
+               h.frame >= atomic_load_explicit(&f->player.tone_end, memory_order_relaxed);
 }
 
 void feed_detach(struct feed *f, usec_t now) {

@@ -40,7 +40,7 @@ void feed_init(struct feed *f, const struct plan *plan, const struct track *trac
 int feed_send(struct feed *f, enum player_command c);
 /* What a listener hears at now (CLOCK_MONOTONIC); false before the first buffer. */
 bool feed_heard(struct feed *f, usec_t now, struct heard *ret);
-/* Control thread: the player is paused with nothing to say (no repeat), the listener hears
+/* Control thread: the player is paused with nothing to say (no repeat, no tone), the listener hears
  * that it is, and no command is on its way: stopping the output loses nothing but silence. */
 bool feed_at_rest(struct feed *f, usec_t now);
 /* The output went away: whatever it had not yet played is lost, so pause where the

@@ -389,6 +389,14 @@ int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *u
         return planner_finish(&p, 1, ret);
 }
 
+int plan_silence(usec_t total, struct plan **ret) {
+        _cleanup_(planner_clear) struct planner p = { .cursor = total };
+        int r = planner_begin(&p);
+        if (r < 0)
+                return r;
+        return planner_finish(&p, 0, ret);
+}
+
 int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret) {
         _cleanup_(planner_clear) struct planner p = {
                 .duration = duration,

@@ -55,6 +55,9 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
  * it goes on, so nobody is caught cold. The routine continues at the plan's total. */
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret);
 
+/* Nothing said, total long: what a tone sounds over while no routine plays. */
+int plan_silence(usec_t total, struct plan **ret);
+
 /* Quiet, then one sentence: what the schedule says a few minutes before a run. */
 int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret);
 

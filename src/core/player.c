@@ -19,6 +19,8 @@ static const char *const command_names[_PLAYER_COMMAND_MAX] = {
         [PLAYER_NEXT_EXERCISE] = "next-exercise",
         [PLAYER_PREVIOUS_EXERCISE] = "previous-exercise",
         [PLAYER_STOP] = "stop",
+        [PLAYER_TONE_LEVEL] = "tone-level",
+        [PLAYER_TONE_REFUSED] = "tone-refused",
 };
 
 const char *player_state_to_string(enum player_state s) {
@@ -196,10 +198,46 @@ static void apply(struct player *p, enum player_command c, uint64_t target) {
         mark(p);
 }
 
+void player_set_tones(struct player *p, const struct clip *level, const struct clip *refused) {
+        p->tones[PLAYER_TONE_LEVEL - PLAYER_TONE_LEVEL] = level;
+        p->tones[PLAYER_TONE_REFUSED - PLAYER_TONE_LEVEL] = refused;
+}
+
+bool player_toning(const struct player *p) {
+        return p->tone != NULL;
+}
+
+/* Over whatever plays, from the next frame: a tone never waits for a fade, and another
+ * cuts it short. */
+static void start_tone(struct player *p, const struct clip *tone) {
+        if (!tone || tone->n_samples == 0)
+                return;
+        p->tone = tone;
+        p->tone_pos = 0;
+        atomic_store_explicit(&p->tone_end, p->frame + tone->n_samples, memory_order_relaxed);
+}
+
+static void mix_tone(struct player *p, int16_t *out, size_t n, uint32_t gain) {
+        if (!p->tone)
+                return;
+        size_t k = MIN(n, p->tone->n_samples - p->tone_pos);
+        for (size_t j = 0; j < k; j++) {
+                int64_t v = out[j] + (int64_t) p->tone->samples[p->tone_pos + j] * gain / 65536;
+                out[j] = (int16_t) MAX(MIN(v, INT16_MAX), INT16_MIN);
+        }
+        p->tone_pos += k;
+        if (p->tone_pos == p->tone->n_samples)
+                p->tone = NULL;
+}
+
 bool player_command(struct player *p, enum player_command c) {
         uint64_t pos = p->pos, target = pos;
         ssize_t i;
 
+        if (c == PLAYER_TONE_LEVEL || c == PLAYER_TONE_REFUSED) {
+                start_tone(p, p->tones[c - PLAYER_TONE_LEVEL]);
+                return true;
+        }
         if (p->fade_left > 0)
                 return false;
         if (p->state == PLAYER_STOPPED || p->state == PLAYER_FINISHED)
@@ -352,6 +390,7 @@ void player_fill(struct player *p, int16_t *out, size_t n) {
                                 v = v * (int64_t) (p->fade_left - j) / (int64_t) p->fade_len;
                         out[j] = (int16_t) (v / 65536);
                 }
+                mix_tone(p, out, k, gain);
                 p->frame += k;
                 out += k;
                 n -= k;

@@ -30,8 +30,12 @@ enum player_command {
         PLAYER_NEXT_EXERCISE,
         PLAYER_PREVIOUS_EXERCISE,
         PLAYER_STOP,
+        PLAYER_TONE_LEVEL,   /* a short high tone at the volume now: a volume changed */
+        PLAYER_TONE_REFUSED, /* a short low tone: a button asked for what cannot be done now */
         _PLAYER_COMMAND_MAX,
 };
+
+#define PLAYER_TONES (_PLAYER_COMMAND_MAX - PLAYER_TONE_LEVEL)
 
 /* From output frame `frame` on, the player was in `state` with the routine at `pos`; while
  * `interlude` is set the routine stood still at pos, otherwise it ran on from there. */
@@ -70,6 +74,11 @@ struct player {
         enum player_command pending;
         uint64_t pending_pos;
 
+        const struct clip *tones[PLAYER_TONES]; /* by command, from PLAYER_TONE_LEVEL; NULL: none */
+        const struct clip *tone;                /* sounding over whatever plays, at the gain */
+        size_t tone_pos;
+        _Atomic uint64_t tone_end; /* the frame the last tone ends at */
+
         _Atomic uint32_t gain; /* 1 << 16 is unity; any thread may set it */
         uint32_t peak;         /* the loudest sample, which limits the gain */
         uint64_t frame;        /* frames written so far: the player's clock */
@@ -97,12 +106,17 @@ void player_set_volume(struct player *p, double volume);
 /* Writes the next n frames. */
 void player_fill(struct player *p, int16_t *out, size_t n);
 
+/* The tones PLAYER_TONE_LEVEL and PLAYER_TONE_REFUSED sound; they must outlive the player. */
+void player_set_tones(struct player *p, const struct clip *level, const struct clip *refused);
+
 /* Applies a command at the player's current frame. Returns false when it has to wait:
  * a fade is under way, give it again after the next player_fill. */
 bool player_command(struct player *p, enum player_command c);
 /* Something is to be heard: the routine playing, or an interlude (a repeat, "Ready. 3, 2,
  * 1"), paused or not. */
 bool player_audible(const struct player *p);
+/* A tone sounds, whatever the routine does. */
+bool player_toning(const struct player *p);
 
 /* The device lost n frames' time: it ran dry and the listener heard a gap, so the routine
  * runs that much behind its clock. The silences that come next are shortened by as much,

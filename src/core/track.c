@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "track.h"
@@ -7,6 +9,26 @@ void clip_free(struct clip *c) {
                 return;
         free(c->samples);
         free(c);
+}
+
+int clip_tone(unsigned rate, double hz, usec_t duration, int16_t peak, struct clip **ret) {
+        _cleanup_(clip_freep) struct clip *c = calloc(1, sizeof *c);
+        size_t n = (size_t) (duration * rate / USEC_PER_SEC), ramp = MAX(rate / 200, 1u); /* 5 ms */
+
+        if (!c)
+                return -ENOMEM;
+        c->samples = calloc(MAX(n, (size_t) 1), sizeof *c->samples);
+        if (!c->samples)
+                return -ENOMEM;
+        c->n_samples = n;
+        for (size_t i = 0; i < n; i++) {
+                double edge = MIN(MIN(i, n - 1 - i), ramp) / (double) ramp; /* raised-cosine ends: no click */
+                double envelope = 0.5 - 0.5 * cos(M_PI * edge);
+                c->samples[i] = (int16_t) lround(peak * envelope * sin(2 * M_PI * hz * (double) i / rate));
+        }
+        *ret = c;
+        c = NULL;
+        return 0;
 }
 
 static bool loud(int16_t s) {

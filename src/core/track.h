@@ -13,6 +13,10 @@ struct clip {
 void clip_free(struct clip *c);
 DEFINE_POINTER_CLEANUP(struct clip, clip_free)
 
+/* A sine of hz, duration long at rate, peak loud, its ends faded over 5 ms: a tone the
+ * player sounds over the routine (a volume changed, a button refused). */
+int clip_tone(unsigned rate, double hz, usec_t duration, int16_t peak, struct clip **ret);
+
 /* A sample this loud or louder is sound; quieter is silence. About -50 dBFS. */
 #define CLIP_SILENCE_THRESHOLD 100
 

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <malloc.h>
 #include <math.h>
@@ -7,6 +8,10 @@
 #include "log.h"
 #include "paths.h"
 #include "setup.h"
+
+/* A tone with nothing playing sounds over this much quiet: the device's first buffer and
+ * the longest tone, with room to spare. */
+#define TONE_ALONE_USEC (400 * USEC_PER_MSEC)
 
 struct workout {
         struct setup *setup;
@@ -358,6 +363,38 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         return 0;
 }
 
+int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err) {
+        _cleanup_(workout_freep) struct workout *w = NULL;
+        int r;
+
+        assert(tone == PLAYER_TONE_LEVEL || tone == PLAYER_TONE_REFUSED);
+        if (c->workout && !c->workout->ended) /* a routine, its fade, an announcement */
+                return session_command(c->workout->session, tone) == -EAGAIN ? -EAGAIN : 0;
+        w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        w->announcement = true; /* idle still */
+        r = make_way(c, err);
+        if (r < 0)
+                return r;
+        r = plan_silence(TONE_ALONE_USEC, &w->plan);
+        if (r < 0)
+                return r;
+        r = launch(c, w, err);
+        if (r < 0)
+                return r;
+        r = session_command(w->session, tone);
+        w = NULL;
+        return r;
+}
+
+int coach_play(struct coach *c, enum player_command command, struct conf_error *err) {
+        struct coach_status st;
+
+        coach_status(c, &st);
+        return st.state == COACH_IDLE ? coach_start(c, "", 0, err) : coach_command(c, command, err);
+}
+
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err) {
         int r;
 
@@ -508,6 +545,10 @@ void coach_status(struct coach *c, struct coach_status *ret) {
 
 const struct schedule *coach_schedule(const struct coach *c) {
         return &c->setup->settings->schedule;
+}
+
+const struct buttons *coach_buttons(const struct coach *c) {
+        return &c->setup->settings->buttons;
 }
 
 const char *coach_default_routine(const struct coach *c) {

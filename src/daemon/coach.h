@@ -69,6 +69,12 @@ DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 /* name "" or NULL: the settings' routine. scheduled: the scheduled run it is, or 0. */
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
+/* Sounds tone (PLAYER_TONE_LEVEL, PLAYER_TONE_REFUSED) over what plays, or alone: what a
+ * button answers when nothing else would be heard. */
+int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err);
+/* What a play key means: the settings' routine when none plays (an announcement gives way
+ * to it), else command (PLAYER_RESUME, PLAYER_TOGGLE). */
+int coach_play(struct coach *c, enum player_command command, struct conf_error *err);
 /* A routine told to stop, or finished, that is still fading out (COACH_QUIET comes). */
 bool coach_ending(const struct coach *c);
 /* Ends an announcement being said; false when none is. */
@@ -88,6 +94,7 @@ void routine_summaries_free(struct routine_summary *s, size_t n);
 void coach_status(struct coach *c, struct coach_status *ret);
 const struct coach_finished *coach_last(const struct coach *c);
 const struct schedule *coach_schedule(const struct coach *c);
+const struct buttons *coach_buttons(const struct coach *c);
 const char *coach_default_routine(const struct coach *c);
 
 /* Run-time settings: they last until the daemon exits, reloads included. */

@@ -28,7 +28,7 @@ static const char *playback_status(struct daemon *d) {
 /* Media keys mean "go on": Play starts the default routine when nothing plays. */
 static int play(struct daemon *d, sd_bus_error *error) {
         struct conf_error err;
-        int r = active(d) ? coach_command(d->coach, PLAYER_RESUME, &err) : coach_start(d->coach, "", 0, &err);
+        int r = coach_play(d->coach, PLAYER_RESUME, &err);
         return r < 0 ? bus_reply_error(error, r, &err) : 0;
 }
 

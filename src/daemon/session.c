@@ -10,12 +10,14 @@
 #define TICK_USEC (50 * USEC_PER_MSEC)
 #define STEADY_USEC USEC_PER_SEC
 #define RETRY_USEC (2 * USEC_PER_SEC)
+#define TONE_PEAK 6000 /* -15 dBFS: heard beside speech, not over it */
 
 struct session {
         sd_event *event;
         const struct plan *plan;
         struct plan *lead_in_plan;
         struct track *track, *lead_in;
+        struct clip *tones[PLAYER_TONES];
         struct feed feed;
         struct output_spec spec;
         struct output *output;
@@ -73,12 +75,12 @@ static void park(struct session *s, usec_t now) {
         log_debug("Paused: stopped %s.", s->output->description);
 }
 
-/* The player has something to say (it goes on, or repeats a cue while paused): the device
+/* The player has something to say (it goes on, repeats a cue or sounds a tone while paused): the device
  * plays again. Left parked, a repeat would never be heard, and the next command would wait
  * forever for a fade no one renders. One that will not play is lost, and the routine goes
  * on when it is back. */
 static void unpark(struct session *s) {
-        if (!s->parked || !player_audible(&s->feed.player))
+        if (!s->parked || !(player_audible(&s->feed.player) || player_toning(&s->feed.player)))
                 return;
         s->parked = false;
         if (output_start(s->output, &s->feed) < 0) {
@@ -218,6 +220,24 @@ static int add_timer(struct session *s, sd_event_source **ret, usec_t at, sd_eve
         return 0;
 }
 
+/* A volume's tone high and short, a refusal's low and longer; both well under speech's peak. */
+static int make_tones(struct session *s) {
+        static const struct {
+                double hz;
+                usec_t duration;
+        } tones[PLAYER_TONES] = {
+                [PLAYER_TONE_LEVEL - PLAYER_TONE_LEVEL] = { 880, 80 * USEC_PER_MSEC },
+                [PLAYER_TONE_REFUSED - PLAYER_TONE_LEVEL] = { 196, 200 * USEC_PER_MSEC },
+        };
+        for (size_t i = 0; i < PLAYER_TONES; i++) {
+                int r = clip_tone(s->rate, tones[i].hz, tones[i].duration, TONE_PEAK, &s->tones[i]);
+                if (r < 0)
+                        return r;
+        }
+        player_set_tones(&s->feed.player, s->tones[0], s->tones[1]);
+        return 0;
+}
+
 int session_start(sd_event *e, const struct plan *plan, struct clips *clips, const struct voice *voice,
                   const struct output_spec *spec, double volume, session_notify_fn notify, void *userdata,
                   struct session **ret) {
@@ -250,6 +270,9 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         if (r < 0)
                 return r;
         feed_init(&s->feed, plan, s->track, s->lead_in, volume);
+        r = make_tones(s);
+        if (r < 0)
+                return r;
 
         r = add_timer(s, &s->tick, now, on_tick, SD_EVENT_ON);
         if (r < 0)
@@ -278,6 +301,8 @@ void session_free(struct session *s) {
         track_free(s->track);
         track_free(s->lead_in);
         plan_free(s->lead_in_plan);
+        for (size_t i = 0; i < PLAYER_TONES; i++)
+                clip_free(s->tones[i]);
         sd_event_unref(s->event);
         free(s);
 }
