@@ -65,6 +65,9 @@ check "argument names show in introspection" sh -c "grep -q 'name=\"routine\" di
 
 check "tiptoectl routines lists the routines with their length, the broken one left out" \
         sh -c "out=\$('$ctl' routines) && [ \"\$out\" = \"\$(printf 'morning-feet\t21:30\tMorning feet\nshort\t0:27\tShort')\" ] || { echo \"\$out\"; exit 1; }"
+check "tiptoectl buttons: a user's daemon with no buttons in its file reads no input device" \
+        sh -c "'$ctl' buttons | grep -qx \"No input device is read: map keys in tiptoed.conf's buttons, see tiptoed.conf(5).\""
+check "ListButtons over busctl: an empty a(ssba(ssss))" sh -c "[ \"\$($BUSCTL call org.tiptoed.Coach1 /org/tiptoed/Coach1 org.tiptoed.Coach1 ListButtons)\" = 'a(ssba(ssss)) 0' ]"
 plan_matches() {
         "$ctl" plan short | cut -f3,4 >"$tmp/plan.bus" &&
                 "$tiptoed" -c "$tmp/settings.conf" --plan short | grep -v '^#' | cut -f3,4 >"$tmp/plan.cli" &&

@@ -32,6 +32,14 @@ const char *button_action_to_string(enum button_action a) {
         return a >= 0 && a < _BUTTON_ACTION_MAX ? action_names[a] : NULL;
 }
 
+const char *button_key_name(unsigned code) {
+        return libevdev_event_code_get_name(EV_KEY, code) ?: "?";
+}
+
+const char *button_axis_name(int code) {
+        return code >= 0 ? libevdev_event_code_get_name(EV_REL, (unsigned) code) ?: "?" : "";
+}
+
 void buttons_none(struct buttons *b) {
         *b = (struct buttons){
                 .dial = -1,
@@ -64,6 +72,28 @@ void buttons_media_keys(struct buttons *b) {
 void buttons_done(struct buttons *b) {
         strv_free(b->devices);
         b->devices = NULL;
+}
+
+int buttons_copy(struct buttons *dst, const struct buttons *src) {
+        size_t n = 0;
+
+        *dst = *src;
+        dst->devices = NULL;
+        if (!src->devices)
+                return 0;
+        while (src->devices[n])
+                n++;
+        _cleanup_(strv_freep) char **v = calloc(n + 1, sizeof *v);
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                v[i] = strdup(src->devices[i]);
+                if (!v[i])
+                        return -ENOMEM;
+        }
+        dst->devices = v;
+        v = NULL;
+        return 0;
 }
 
 const struct button_key *buttons_key(const struct buttons *b, unsigned code) {

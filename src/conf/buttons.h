@@ -51,6 +51,7 @@ void buttons_media_keys(struct buttons *b);
 /* `buttons` (NULL: absent, and *b is buttons_none()). -EINVAL with FILE:LINE in err. */
 int buttons_parse(const config_setting_t *group, struct buttons *b, struct conf_error *err);
 void buttons_done(struct buttons *b);
+int buttons_copy(struct buttons *dst, const struct buttons *src);
 
 /* The key's mapping; NULL when it has none. */
 const struct button_key *buttons_key(const struct buttons *b, unsigned code);
@@ -58,3 +59,6 @@ const struct button_key *buttons_key(const struct buttons *b, unsigned code);
 unsigned button_key_wants(const struct button_key *k);
 
 const char *button_action_to_string(enum button_action a);
+/* As Linux names them: KEY_PLAYPAUSE, REL_DIAL. */
+const char *button_key_name(unsigned code);
+const char *button_axis_name(int code);

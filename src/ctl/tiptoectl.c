@@ -100,6 +100,45 @@ static int run_routines(sd_bus *bus) {
         return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
 }
 
+/* Each device read, then its mapped keys: what a short, long and double press does. */
+static int run_buttons(sd_bus *bus) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *name, *node, *code, *what[3];
+        static const char *const kinds[] = { "short", "long", "double" };
+        int grabbed, n = 0;
+        int r = call(bus, "ListButtons", &reply, NULL);
+
+        if (r != 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssba(ssss))");
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "ssba(ssss)")) > 0) {
+                r = sd_bus_message_read(reply, "ssb", &name, &node, &grabbed);
+                if (r >= 0)
+                        r = sd_bus_message_enter_container(reply, 'a', "(ssss)");
+                if (r < 0)
+                        break;
+                printf("%s\t%s%s\n", name, node, grabbed ? "\t(grabbed)" : "");
+                while ((r = sd_bus_message_read(reply, "(ssss)", &code, &what[0], &what[1], &what[2])) > 0) {
+                        printf("  %-18s", code);
+                        if (code[0] == 'R') /* REL_: a dial */
+                                printf("  %s", what[0]);
+                        else
+                                for (size_t k = 0; k < ELEMENTSOF(kinds); k++)
+                                        if (*what[k])
+                                                printf("  %s: %s", kinds[k], what[k]);
+                        putchar('\n');
+                }
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+                n++;
+        }
+        if (r >= 0 && n == 0)
+                puts("No input device is read: map keys in tiptoed.conf's buttons, see tiptoed.conf(5).");
+        return r < 0 ? failed(&SD_BUS_ERROR_NULL, r) : 0;
+}
+
 static int run_plan(sd_bus *bus, const char *routine) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *kind, *text;
@@ -396,6 +435,7 @@ static void help(void) {
                "  reload              read the settings again\n"
                "  schedule            the next scheduled runs\n"
                "  snooze MINUTES      stop the routine the schedule just started; again in MINUTES\n"
+               "  buttons             the input devices read, and what their keys do\n"
                "  skip-next           do not start the next scheduled run; cancel-skip undoes it\n"
                "  history [--json]    every routine started, every run missed, and the streak\n"
                "  level [LEVEL]       show or set the level: easy, normal, hard\n"
@@ -449,6 +489,8 @@ static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
                 return run_status(bus);
         if (streq(command, "routines"))
                 return run_routines(bus);
+        if (streq(command, "buttons"))
+                return run_buttons(bus);
         if (streq(command, "watch"))
                 return run_watch(bus);
         if (streq(command, "schedule"))

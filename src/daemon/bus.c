@@ -253,6 +253,62 @@ static int method_list_routines(sd_bus_message *m, void *userdata, sd_bus_error 
         return r;
 }
 
+struct device_list {
+        const struct input_device_info *devices;
+        const struct buttons *map;
+};
+
+static const char *action_or_none(enum button_action a) {
+        return a == BUTTON_NONE ? "" : button_action_to_string(a);
+}
+
+/* (name, device node, grabbed, [(key, short, long, double)]); the dial as (axis, "volume", "", ""). */
+static int append_device(sd_bus_message *reply, const char *type, const void *data, size_t i) {
+        const struct device_list *l = data;
+        const struct input_device_info *dev = &l->devices[i];
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'r', "ssba(ssss)");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(reply, "ssb", dev->name, dev->devnode, dev->grabbed);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < dev->n_keys; k++) {
+                const struct button_key *key = buttons_key(l->map, dev->keys[k]);
+                assert(key);
+                r = sd_bus_message_append(
+                        reply, "(ssss)", button_key_name(key->code), action_or_none(key->action[PRESS_SHORT]),
+                        action_or_none(key->action[PRESS_LONG]), action_or_none(key->action[PRESS_DOUBLE]));
+                if (r < 0)
+                        return r;
+        }
+        if (dev->dial) {
+                r = sd_bus_message_append(reply, "(ssss)", button_axis_name(l->map->dial), "volume", "", "");
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
+static int method_list_buttons(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        size_t n = input_devices(d->input, NULL, 0);
+        _cleanup_free_ struct input_device_info *devices = calloc(MAX(n, (size_t) 1), sizeof *devices);
+
+        if (!devices)
+                return -ENOMEM;
+        input_devices(d->input, devices, n);
+        return reply_array(m, "(ssba(ssss))", n, append_device,
+                           &(struct device_list){ .devices = devices, .map = input_map(d->input) });
+}
+
 static int append_cue(sd_bus_message *reply, const char *type, const void *data, size_t i) {
         const struct cue *c = (const struct cue *) data + i;
         return sd_bus_message_append(reply, type, (uint64_t) c->start, (uint64_t) c->duration,
@@ -420,6 +476,8 @@ static const sd_bus_vtable coach_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", routine), SD_BUS_RESULT("a(ttss)", cues), method_get_plan,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListButtons", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssba(ssss))", devices),
+                                method_list_buttons, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Snooze", SD_BUS_ARGS("u", minutes), SD_BUS_NO_RESULT, method_snooze,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SkipNextRun", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_skip_next_run,

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <systemd/sd-daemon.h>
 
 #include "bus.h"
+#include "input.h"
 #include "log.h"
 #include "mpris.h"
 
@@ -27,6 +29,19 @@ static void notify_status(struct daemon *d) {
         sd_notifyf(false, "STATUS=%s", status);
 }
 
+/* The buttons the file maps; with none, the media keys for the system service (a box's
+ * remote works as it comes) and nothing for a user's daemon (it reads no keyboard unasked). */
+static int read_buttons(struct daemon *d) {
+        const struct buttons *b = coach_buttons(d->coach);
+        struct buttons media;
+
+        if (!b->configured && d->bus_kind == BUS_SYSTEM) {
+                buttons_media_keys(&media);
+                b = &media;
+        }
+        return input_set_map(d->input, b);
+}
+
 static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
         struct daemon *d = userdata;
 
@@ -36,6 +51,8 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                 break;
         case COACH_RELOADED:
                 scheduler_evaluate(d->scheduler); /* the schedule may have changed */
+                if (read_buttons(d) < 0)
+                        log_oom();
                 break;
         case COACH_CHANGED:
                 bus_publish(d);
@@ -53,6 +70,63 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                 if (d->stopping)
                         sd_event_exit(d->event, 0);
                 break;
+        }
+}
+
+static void change_volume(struct daemon *d, enum button_action a, int steps) {
+        double v = coach_volume(d->coach), step = input_map(d->input)->volume_step * steps;
+
+        v = a == BUTTON_VOLUME_UP ? MIN(v + step, MAX(v, 1.0)) : MAX(v - step, 0.0);
+        coach_set_volume(d->coach, round(v * 1000) / 1000); /* steps of 0.05 stay 0.05 */
+        bus_publish(d);
+        mpris_publish(d);
+}
+
+/* A person with no screen hears what a button did: a tone at the new volume, or a low one
+ * when what it asked for cannot be done now. */
+static void answer(struct daemon *d, enum player_command tone) {
+        struct conf_error err;
+        int r = coach_tone(d->coach, tone, &err);
+        if (r < 0 && r != -EAGAIN)
+                log_info("No tone: %s", r == -ENOMEM ? "out of memory." : err.text);
+}
+
+static void on_button(struct input *in, enum button_action a, int steps, const char *device, void *userdata) {
+        static const enum player_command commands[_BUTTON_ACTION_MAX] = {
+                [BUTTON_PAUSE] = PLAYER_PAUSE,
+                [BUTTON_STOP] = PLAYER_STOP,
+                [BUTTON_NEXT] = PLAYER_NEXT,
+                [BUTTON_PREVIOUS] = PLAYER_PREVIOUS,
+                [BUTTON_REPEAT] = PLAYER_REPEAT,
+                [BUTTON_NEXT_EXERCISE] = PLAYER_NEXT_EXERCISE,
+                [BUTTON_PREVIOUS_EXERCISE] = PLAYER_PREVIOUS_EXERCISE,
+        };
+        struct daemon *d = userdata;
+        struct conf_error err;
+        int r;
+
+        switch (a) {
+        case BUTTON_TOGGLE:
+                r = coach_play(d->coach, PLAYER_TOGGLE, &err);
+                break;
+        case BUTTON_PLAY:
+                r = coach_play(d->coach, PLAYER_RESUME, &err);
+                break;
+        case BUTTON_SNOOZE:
+                r = scheduler_snooze(d->scheduler, input_map(in)->snooze_minutes, &err);
+                break;
+        case BUTTON_VOLUME_UP:
+        case BUTTON_VOLUME_DOWN:
+                change_volume(d, a, steps);
+                answer(d, PLAYER_TONE_LEVEL);
+                return;
+        default:
+                r = coach_command(d->coach, commands[a], &err);
+                break;
+        }
+        if (r < 0) {
+                log_info("%s: %s: %s", device, button_action_to_string(a), r == -ENOMEM ? "out of memory." : err.text);
+                answer(d, PLAYER_TONE_REFUSED);
         }
 }
 
@@ -114,6 +188,7 @@ void daemon_done(struct daemon *d) {
         for (size_t i = 0; i < ELEMENTSOF(d->slots); i++)
                 sd_bus_slot_unref(d->slots[i]);
         sd_bus_flush_close_unref(d->bus);
+        input_free(d->input);
         scheduler_free(d->scheduler);
         coach_free(d->coach);
         history_close(d->history);
@@ -166,6 +241,12 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
                 if (r < 0)
                         return log_error_errno(r, "Failed to watch the bus connection: %m");
         }
+        r = input_new(d->event, on_button, d, &d->input);
+        if (r < 0)
+                return r;
+        r = read_buttons(d);
+        if (r < 0)
+                return r;
         scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
         notify_status(d);
         return 0;

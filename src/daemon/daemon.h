@@ -8,6 +8,7 @@
 
 #include "bus-util.h"
 #include "coach.h"
+#include "input.h"
 #include "scheduler.h"
 
 enum bus_kind { BUS_USER, BUS_SYSTEM, BUS_NONE };
@@ -24,6 +25,7 @@ struct daemon {
         struct coach *coach;
         struct history *history;
         struct scheduler *scheduler;
+        struct input *input;
         sd_bus_slot *slots[_SLOT_MAX];
         char published[_PUBLISHED_MAX][PROPERTIES_MAX][PROPERTY_TEXT_MAX]; /* properties as last announced */
         char status[256];                                                  /* the last STATUS= sent to systemd */
