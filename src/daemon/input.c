@@ -52,7 +52,7 @@ DEFINE_POINTER_CLEANUP(struct device, device_free)
 static void perform(struct device *d, enum button_action a, int steps, const char *what) {
         if (a == BUTTON_NONE)
                 return;
-        log_debug("%s: %s: %s.", d->name, what, button_action_to_string(a));
+        log_debug("%s: %s: %s.", d->name, what, button_action_to_string(a)); /* bench/buttons reads it */
         d->input->act(d->input, a, steps, d->name, d->input->userdata);
 }
 
@@ -66,7 +66,8 @@ static void decided(struct device *d, const struct press *p, size_t n) {
 
                 if (!k)
                         continue;
-                snprintf(what, sizeof what, "%s of %s", kinds[p[i].kind], button_key_name(p[i].code));
+                snprintf(what, sizeof what, "%s of %s at %.6f", kinds[p[i].kind], button_key_name(p[i].code),
+                         p[i].at / 1e6); /* the kernel's time of the event that decided it */
                 perform(d, k->action[p[i].kind], 1, what);
         }
 }
