@@ -153,9 +153,11 @@ static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
                 s->announced = -1;
         if (h.state == PLAYER_PLAYING && !h.interlude && h.cue >= 0 && h.cue != s->announced) {
                 const struct cue *cue = &s->plan->cues[h.cue];
+                /* When it began to be heard, by the device's clock: this look may come late. */
+                usec_t began = now - usec_from_samples(h.pos - s->track->clips[h.cue].start, s->track->rate);
                 s->announced = h.cue;
                 log_debug("cue %zd %s heard at %.6f (planned %.6f): %s", h.cue, cue_kind_to_string(cue->kind),
-                          now / 1e6, cue->start / 1e6, cue->text);
+                          began / 1e6, cue->start / 1e6, cue->text);
                 emit(s, SESSION_CUE);
         }
         emit(s, SESSION_PROGRESS);
