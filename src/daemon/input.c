@@ -178,7 +178,7 @@ static void device_remove(struct input *in, struct device *d) {
 }
 
 /* Opens devnode if the map wants it: a name it names, and a mapped key or the dial. Errors
- * are said and leave the device out; -ENOMEM only is returned. */
+ * are said and leave the device out; -ENOMEM is returned, and -EACCES unsaid. */
 static int device_add(struct input *in, const char *devnode) {
         const struct buttons *map = &in->map;
         _cleanup_(device_freep) struct device *d = NULL;
@@ -193,12 +193,10 @@ static int device_add(struct input *in, const char *devnode) {
         if (!d->devnode)
                 return -ENOMEM;
         d->fd = open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (d->fd < 0 && errno == EACCES)
+                return -EACCES; /* said by the caller, once for all */
         if (d->fd < 0) {
-                if (errno == EACCES)
-                        log_warning("Cannot read %s: permission denied. To use its buttons, run the daemon in group "
-                                    "input (the system service is).",
-                                    devnode);
-                else if (errno != ENOENT && errno != ENODEV) /* gone already */
+                if (errno != ENOENT && errno != ENODEV) /* gone already */
                         log_warning_errno(errno, "Cannot open %s: %m", devnode);
                 return 0;
         }
@@ -260,6 +258,14 @@ static bool is_event_node(sd_device *dev, const char **ret) {
         return true;
 }
 
+/* Said once for every device that cannot be read, not once a device: a desktop has dozens. */
+static void denied(unsigned n) {
+        if (n > 0)
+                log_warning("Cannot read %u input device%s: permission denied. To use their buttons, run the daemon "
+                            "in group input (the system service is).",
+                            n, n == 1 ? "" : "s");
+}
+
 static int on_uevent(sd_device_monitor *m, sd_device *dev, void *userdata) {
         struct input *in = userdata;
         sd_device_action_t action;
@@ -272,8 +278,12 @@ static int on_uevent(sd_device_monitor *m, sd_device *dev, void *userdata) {
         if (action == SD_DEVICE_REMOVE && d) {
                 log_info("Input device %s (%s) went away.", d->name, d->devnode);
                 device_remove(in, d);
-        } else if (action == SD_DEVICE_ADD)
-                return device_add(in, devnode) == -ENOMEM ? log_oom(), 0 : 0;
+        } else if (action == SD_DEVICE_ADD) {
+                int r = device_add(in, devnode);
+                if (r == -ENOMEM)
+                        log_oom();
+                denied(r == -EACCES);
+        }
         return 0;
 }
 
@@ -285,6 +295,7 @@ static void close_all(struct input *in) {
 
 static int watch(struct input *in) {
         _cleanup_(sd_device_enumerator_unrefp) sd_device_enumerator *e = NULL;
+        unsigned n_denied = 0;
         int r;
 
         if (!in->monitor) { /* first, so that nothing plugged in meanwhile is missed */
@@ -308,12 +319,15 @@ static int watch(struct input *in) {
         for (sd_device *dev = sd_device_enumerator_get_device_first(e); dev;
              dev = sd_device_enumerator_get_device_next(e)) {
                 const char *devnode;
-                if (is_event_node(dev, &devnode)) {
-                        r = device_add(in, devnode);
-                        if (r < 0)
-                                return r;
-                }
+                if (!is_event_node(dev, &devnode))
+                        continue;
+                r = device_add(in, devnode);
+                if (r == -EACCES)
+                        n_denied++;
+                else if (r < 0)
+                        return r;
         }
+        denied(n_denied);
         return 0;
 }
 
