@@ -199,8 +199,8 @@ static void apply(struct player *p, enum player_command c, uint64_t target) {
 }
 
 void player_set_tones(struct player *p, const struct clip *level, const struct clip *refused) {
-        p->tones[PLAYER_TONE_LEVEL - PLAYER_TONE_LEVEL] = level;
-        p->tones[PLAYER_TONE_REFUSED - PLAYER_TONE_LEVEL] = refused;
+        p->tones[player_tone_index(PLAYER_TONE_LEVEL)] = level;
+        p->tones[player_tone_index(PLAYER_TONE_REFUSED)] = refused;
 }
 
 bool player_toning(const struct player *p) {
@@ -235,7 +235,7 @@ bool player_command(struct player *p, enum player_command c) {
         ssize_t i;
 
         if (c == PLAYER_TONE_LEVEL || c == PLAYER_TONE_REFUSED) {
-                start_tone(p, p->tones[c - PLAYER_TONE_LEVEL]);
+                start_tone(p, p->tones[player_tone_index(c)]);
                 return true;
         }
         if (p->fade_left > 0)

@@ -36,6 +36,10 @@ enum player_command {
 };
 
 #define PLAYER_TONES (_PLAYER_COMMAND_MAX - PLAYER_TONE_LEVEL)
+/* Where a tone command's tone is among the player's tones. */
+static inline size_t player_tone_index(enum player_command c) {
+        return c - PLAYER_TONE_LEVEL;
+}
 
 /* From output frame `frame` on, the player was in `state` with the routine at `pos`; while
  * `interlude` is set the routine stood still at pos, otherwise it ran on from there. */

@@ -369,7 +369,7 @@ int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err
 
         assert(tone == PLAYER_TONE_LEVEL || tone == PLAYER_TONE_REFUSED);
         if (c->workout && !c->workout->ended) /* a routine, its fade, an announcement */
-                return session_command(c->workout->session, tone) == -EAGAIN ? -EAGAIN : 0;
+                return session_command(c->workout->session, tone);
         w = calloc(1, sizeof *w);
         if (!w)
                 return -ENOMEM;

@@ -70,7 +70,8 @@ DEFINE_POINTER_CLEANUP(struct coach, coach_free)
 int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err);
 int coach_command(struct coach *c, enum player_command command, struct conf_error *err);
 /* Sounds tone (PLAYER_TONE_LEVEL, PLAYER_TONE_REFUSED) over what plays, or alone: what a
- * button answers when nothing else would be heard. */
+ * button answers when nothing else would be heard. err is set only when no output opens;
+ * -EAGAIN: too many commands in flight. */
 int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err);
 /* What a play key means: the settings' routine when none plays (an announcement gives way
  * to it), else command (PLAYER_RESUME, PLAYER_TOGGLE). */

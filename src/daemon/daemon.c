@@ -85,10 +85,10 @@ static void change_volume(struct daemon *d, enum button_action a, int steps) {
 /* A person with no screen hears what a button did: a tone at the new volume, or a low one
  * when what it asked for cannot be done now. */
 static void answer(struct daemon *d, enum player_command tone) {
-        struct conf_error err;
+        struct conf_error err = {};
         int r = coach_tone(d->coach, tone, &err);
-        if (r < 0 && r != -EAGAIN)
-                log_info("No tone: %s", r == -ENOMEM ? "out of memory." : err.text);
+        if (r < 0 && r != -EAGAIN) /* too many at once: the next one will do */
+                log_info("No tone: %s", err.text[0] ? err.text : strerror(-r));
 }
 
 static void on_button(struct input *in, enum button_action a, int steps, const char *device, void *userdata) {

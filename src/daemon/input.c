@@ -214,8 +214,10 @@ static int device_add(struct input *in, const char *devnode) {
         for (size_t i = 0; i < map->n_keys; i++)
                 if (libevdev_has_event_code(d->evdev, EV_KEY, map->keys[i].code)) {
                         r = press_add_key(&d->press, map->keys[i].code, button_key_wants(&map->keys[i]));
-                        if (r < 0)
-                                return log_error_errno(r, "%s: cannot watch its keys: %m", d->name), 0;
+                        if (r < 0) {
+                                log_error_errno(r, "%s: cannot watch its keys: %m", d->name);
+                                return 0;
+                        }
                 }
         d->dial = map->dial >= 0 && libevdev_has_event_code(d->evdev, EV_REL, map->dial);
         if (d->press.n_keys == 0 && !d->dial) {
@@ -227,8 +229,10 @@ static int device_add(struct input *in, const char *devnode) {
 
         /* Key times on the clock sd-event's timers run on. */
         r = libevdev_set_clock_id(d->evdev, CLOCK_MONOTONIC);
-        if (r < 0)
-                return log_warning_errno(-r, "%s: cannot have its events timed on CLOCK_MONOTONIC: %m", d->name), 0;
+        if (r < 0) {
+                log_warning_errno(-r, "%s: cannot have its events timed on CLOCK_MONOTONIC: %m", d->name);
+                return 0;
+        }
         if (map->grab) {
                 r = libevdev_grab(d->evdev, LIBEVDEV_GRAB);
                 if (r < 0)
@@ -236,8 +240,10 @@ static int device_add(struct input *in, const char *devnode) {
                 d->grabbed = r >= 0;
         }
         r = sd_event_add_io(in->event, &d->io, d->fd, EPOLLIN, on_readable, d);
-        if (r < 0)
-                return log_error_errno(r, "%s: cannot watch it: %m", d->name), 0;
+        if (r < 0) {
+                log_error_errno(r, "%s: cannot watch it: %m", d->name);
+                return 0;
+        }
 
         struct device **v = reallocarray(in->devices, in->n_devices + 1, sizeof *v);
         if (!v)
@@ -314,8 +320,10 @@ static int watch(struct input *in) {
         r = sd_device_enumerator_new(&e);
         if (r >= 0)
                 r = sd_device_enumerator_add_match_subsystem(e, "input", true);
-        if (r < 0)
-                return log_warning_errno(r, "Cannot list the input devices: %m"), r == -ENOMEM ? r : 0;
+        if (r < 0) {
+                log_warning_errno(r, "Cannot list the input devices: %m");
+                return r == -ENOMEM ? r : 0;
+        }
         for (sd_device *dev = sd_device_enumerator_get_device_first(e); dev;
              dev = sd_device_enumerator_get_device_next(e)) {
                 const char *devnode;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 
 #include "log.h"
@@ -225,18 +226,23 @@ static int add_timer(struct session *s, sd_event_source **ret, usec_t at, sd_eve
 /* A volume's tone high and short, a refusal's low and longer; both well under speech's peak. */
 static int make_tones(struct session *s) {
         static const struct {
+                enum player_command tone;
                 double hz;
                 usec_t duration;
-        } tones[PLAYER_TONES] = {
-                [PLAYER_TONE_LEVEL - PLAYER_TONE_LEVEL] = { 880, 80 * USEC_PER_MSEC },
-                [PLAYER_TONE_REFUSED - PLAYER_TONE_LEVEL] = { 196, 200 * USEC_PER_MSEC },
+        } tones[] = {
+                { PLAYER_TONE_LEVEL, 880, 80 * USEC_PER_MSEC },
+                { PLAYER_TONE_REFUSED, 196, 200 * USEC_PER_MSEC },
         };
-        for (size_t i = 0; i < PLAYER_TONES; i++) {
-                int r = clip_tone(s->rate, tones[i].hz, tones[i].duration, TONE_PEAK, &s->tones[i]);
+        static_assert(ELEMENTSOF(tones) == PLAYER_TONES, "a sound for each tone");
+
+        for (size_t i = 0; i < ELEMENTSOF(tones); i++) {
+                int r = clip_tone(s->rate, tones[i].hz, tones[i].duration, TONE_PEAK,
+                                  &s->tones[player_tone_index(tones[i].tone)]);
                 if (r < 0)
                         return r;
         }
-        player_set_tones(&s->feed.player, s->tones[0], s->tones[1]);
+        player_set_tones(&s->feed.player, s->tones[player_tone_index(PLAYER_TONE_LEVEL)],
+                         s->tones[player_tone_index(PLAYER_TONE_REFUSED)]);
         return 0;
 }
 
