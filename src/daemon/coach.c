@@ -233,29 +233,12 @@ void coach_free(struct coach *c) {
 }
 
 static const char *routine_name(const struct coach *c, const char *name) {
-        return name && *name ? name : c->setup->settings->routine;
+        return setup_routine_name(c->setup, name);
 }
 
 int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, struct plan **ret_plan,
                struct conf_error *err) {
-        _cleanup_(routine_freep) struct routine *routine = NULL;
-        struct setup *s = c->setup;
-        int r;
-
-        r = load_routine(s->settings, routine_name(c, name), &routine, err);
-        if (r < 0)
-                return r == -ENOENT || r == -ENOMEM ? r : -EINVAL; /* -EBADMSG: a syntax error */
-        if ((r = load_check_language(routine, s->voice, err)) < 0)
-                return r;
-        r = plan_build(routine, s->settings->level, s->voice, clips_duration, s->clips, ret_plan);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0) /* a phrase eSpeak NG cannot say: the log says which */
-                return conf_error_set(err, -EINVAL, "%s: cannot be spoken: %s (the daemon's log says which phrase).",
-                                      routine->path, strerror(-r));
-        *ret_routine = routine;
-        routine = NULL;
-        return 0;
+        return setup_plan(c->setup, name, ret_routine, ret_plan, err);
 }
 
 /* Makes way for a new workout: an announcement, or a routine told to stop, ends at once;
@@ -437,74 +420,8 @@ int coach_reload(struct coach *c, struct conf_error *err) {
         return 0;
 }
 
-static int compare_summaries(const void *a, const void *b) {
-        return strcmp(((const struct routine_summary *) a)->id, ((const struct routine_summary *) b)->id);
-}
-
-void routine_summaries_free(struct routine_summary *s, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(s[i].id);
-                free(s[i].title);
-        }
-        free(s);
-}
-
-static bool listed(const struct routine_summary *s, size_t n, const char *id) {
-        for (size_t i = 0; i < n; i++)
-                if (streq(s[i].id, id))
-                        return true;
-        return false;
-}
-
-/* Adds to *list what each of names plans to that is not there yet: -ENOMEM or 0. */
-static int summarize(struct coach *c, char **names, struct routine_summary **list, size_t *n) {
-        int r;
-
-        for (char **name = names; *name; name++) {
-                _cleanup_(routine_freep) struct routine *routine = NULL;
-                _cleanup_(plan_freep) struct plan *plan = NULL;
-                struct conf_error err;
-                struct routine_summary *l;
-
-                r = coach_plan(c, *name, &routine, &plan, &err);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0) { /* another language's, or broken: not one to start */
-                        log_debug("Not listing %s: %s", *name, err.text);
-                        continue;
-                }
-                if (listed(*list, *n, routine->id))
-                        continue; /* morning-feet and morning-feet.en */
-                l = realloc(*list, (*n + 1) * sizeof *l);
-                if (!l)
-                        return -ENOMEM;
-                *list = l;
-                l[*n] = (struct routine_summary){ strdup(routine->id), strdup(routine->title), plan->total };
-                if (!l[(*n)++].title)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
 int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n) {
-        _cleanup_(strv_freep) char **names = NULL;
-        struct routine_summary *list = NULL;
-        size_t n = 0;
-        int r;
-
-        r = paths_list_routines(c->setup->settings, &names);
-        if (r < 0)
-                return r;
-        r = summarize(c, names, &list, &n);
-        if (r < 0) {
-                routine_summaries_free(list, n);
-                return r;
-        }
-        if (n > 0)
-                qsort(list, n, sizeof *list, compare_summaries);
-        *ret = list;
-        *ret_n = n;
-        return 0;
+        return setup_routines(c->setup, ret, ret_n);
 }
 
 void coach_status(struct coach *c, struct coach_status *ret) {

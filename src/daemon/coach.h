@@ -13,6 +13,7 @@
 
 #include "load.h"
 #include "session.h"
+#include "setup.h"
 
 struct coach_options {
         const char *config;   /* the settings file; NULL: looked for */
@@ -56,11 +57,6 @@ struct coach_finished {
         unsigned skipped_steps; /* next and next-exercise */
 };
 
-struct routine_summary {
-        char *id, *title;
-        usec_t duration;
-};
-
 int coach_new(sd_event *e, const struct coach_options *o, coach_notify_fn notify, void *userdata, struct coach **ret,
               struct conf_error *err);
 void coach_free(struct coach *c);
@@ -90,7 +86,6 @@ int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, 
                struct conf_error *err);
 /* Every routine there is in the current language, sorted by id. */
 int coach_routines(struct coach *c, struct routine_summary **ret, size_t *ret_n);
-void routine_summaries_free(struct routine_summary *s, size_t n);
 
 void coach_status(struct coach *c, struct coach_status *ret);
 const struct coach_finished *coach_last(const struct coach *c);

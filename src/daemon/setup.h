@@ -6,6 +6,7 @@
 
 #include "clips.h"
 #include "load.h"
+#include "plan.h"
 
 struct setup {
         unsigned n_ref;
@@ -30,6 +31,23 @@ int setup_load(struct setup_overrides o, struct speech *speech, struct setup **r
 /* Gives s its clips: current's when they speak the same (a reload that changes no voice
  * synthesizes nothing again), else a new cache. */
 int setup_speak(struct setup *s, const struct setup *current, struct speech *speech);
+
+/* name, or the settings' routine when name is NULL or "". */
+const char *setup_routine_name(const struct setup *s, const char *name);
+/* The routine's plan at the settings' level, in the voice. -ENOENT: no such routine;
+ * -EINVAL: it is broken, in another language, or cannot be spoken (err says which). */
+int setup_plan(const struct setup *s, const char *name, struct routine **ret_routine, struct plan **ret_plan,
+               struct conf_error *err);
+
+struct routine_summary {
+        char *id, *title;
+        usec_t duration;
+};
+
+/* Every routine there is that plays in the voice, sorted by id; the others are logged at
+ * debug and left out. */
+int setup_routines(const struct setup *s, struct routine_summary **ret, size_t *ret_n);
+void routine_summaries_free(struct routine_summary *s, size_t n);
 
 struct setup *setup_ref(struct setup *s);
 void setup_unref(struct setup *s);
