@@ -51,14 +51,15 @@ long_latency() {
 }
 check "audio.latency 200: the device holds 200 ms, every gap within 2 ms of the plan" long_latency
 
-# The device runs dry: tiptoed is stopped for 100 ms, twice the 45 ms the device holds,
-# and the listener hears a gap of 45-100 ms. The time lost comes out of the next silence,
+# The device runs dry: with audio.latency 50, tiptoed is stopped for 100 ms, twice the 45
+# ms the device holds, and the listener hears a gap of 45-100 ms. The time lost comes out of the next silence,
 # so every gap between cues is still within 20 ms of the plan. Not the 5 ms onset target:
 # what the sound server reports just after running dry is off by a few ms (the catch-up
 # has come out 2.7 ms short and, in a fresh-clone CI run, 8.5 ms long).
 ran_dry() {
+        printf 'audio = { latency = 50; };\n' >"$tmp/dry.conf"
         record_start "$tmp/dry.wav" || return 1
-        "$tiptoed" -v --once "$routine" </dev/null 2>"$tmp/err" &
+        "$tiptoed" -v --once --config "$tmp/dry.conf" "$routine" </dev/null 2>"$tmp/err" &
         pid=$!
         # Half a second into "3", the last count of the first set (a third of a second
         # long), so the gap falls in the 1.4 s of quiet before "Rest.", not in a word.
@@ -98,6 +99,43 @@ pause_resume() {
 }
 check "pause and resume from keys: nothing skipped, spacing exact on both sides" pause_resume
 
+# A device holding a second: a pause cannot wait for a fade to come through all of it.
+# What the device holds is thrown away, and the sound stops where the daemon says the
+# listener was when it did that (its -v log), not 0.9 s on. Paused 0.3 s into "Set 1 of
+# 2." (0.93 s long), so a fade placed in the buffer would come after the sentence's end.
+pause_drops() {
+        printf 'audio = { latency = 1000; };\n' >"$tmp/drop.conf"
+        rm -f "$tmp/keys"
+        mkfifo "$tmp/keys"
+        record_start "$tmp/drop.wav" || return 1
+        "$tiptoed" -v --once --config "$tmp/drop.conf" "$routine" <"$tmp/keys" 2>"$tmp/err" &
+        pid=$!
+        exec 3>"$tmp/keys"
+        for _ in $(seq 400); do
+                grep -q "cue 3 set heard" "$tmp/err" && break
+                sleep 0.05
+        done
+        sleep 0.3
+        printf ' ' >&3
+        sleep 1.5
+        printf ' ' >&3
+        wait $pid || { cat "$tmp/err"; return 1; }
+        exec 3>&-
+        record_stop
+        cut=$(sed -n 's/.*toggle: heard up to \([0-9.]*\) s of the routine; what .* held was thrown away\./\1/p' "$tmp/err")
+        [ -n "$cut" ] || { echo "no pause by dropping what the device held:"; cat "$tmp/err"; return 1; }
+        "$heard" --tolerance-ms 2 "$tmp/drop.wav" "$routine" "$voice" >"$tmp/out" || { cat "$tmp/out"; return 1; }
+        grep -q '^# 22 of 22 cues heard in order, 1 resync;' "$tmp/out" || { cat "$tmp/out"; return 1; }
+        # Where the recording says cue 3 began, and where the daemon cut it, in the recording.
+        at=$(awk -v c="$cut" '$1 == "cue" && $2 == 3 { printf "%.3f", $7 + c - $4 - 0.05; exit }' "$tmp/out")
+        quiet=$("$heard" --quiet-after "$at" "$tmp/drop.wav" "$routine" "$voice" |
+                sed -n 's/^# quiet after .* begins at \([0-9.]*\) s$/\1/p')
+        echo "# cut at $cut s of the routine, heard at $at s + 50 ms of the recording; quiet from $quiet s"
+        awk -v q="$quiet" -v a="$at" 'BEGIN { exit !(q != "" && q - a < 0.1) }' ||
+                { echo "the sound went on after the cut"; cat "$tmp/out"; return 1; }
+}
+check "audio.latency 1000: a pause is heard at once, cut where the listener was" pause_drops
+
 german() {
         record_start "$tmp/de.wav" || return 1
         "$tiptoed" --once --language de "$top_srcdir/tests/data/short.de.conf" </dev/null 2>"$tmp/err" ||
@@ -116,6 +154,6 @@ interrupted() {
         wait $pid || rc=$?
         [ "$rc" -eq 130 ] || { echo "exit $rc, expected 130"; return 1; }
 }
-check "Ctrl-C fades out and exits 130" interrupted
+check "Ctrl-C stops and exits 130" interrupted
 
 finish

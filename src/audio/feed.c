@@ -19,6 +19,10 @@ int feed_send(struct feed *f, enum player_command c) {
         return 0;
 }
 
+bool feed_sending(const struct feed *f) {
+        return !ring_empty(&f->queue);
+}
+
 static void take_commands(struct feed *f) {
         uint32_t tail = ring_tail(&f->queue), head = ring_published(&f->queue);
 

@@ -38,6 +38,8 @@ void feed_init(struct feed *f, const struct plan *plan, const struct track *trac
 
 /* Control thread. -EAGAIN when the ring is full. */
 int feed_send(struct feed *f, enum player_command c);
+/* Control thread: commands sent that the audio thread has not taken yet. */
+bool feed_sending(const struct feed *f);
 /* What a listener hears at now (CLOCK_MONOTONIC); false before the first buffer. */
 bool feed_heard(struct feed *f, usec_t now, struct heard *ret);
 /* Control thread: the player is paused with nothing to say (no repeat, no tone), the listener hears

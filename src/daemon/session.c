@@ -12,6 +12,9 @@
 #define STEADY_USEC USEC_PER_SEC
 #define RETRY_USEC (2 * USEC_PER_SEC)
 #define TONE_PEAK 6000 /* -15 dBFS: heard beside speech, not over it */
+/* A fade is heard a device's latency after it is rendered. A device that holds more than
+ * this is silenced by throwing away what it holds instead: a pause is heard at once. */
+#define DROP_AFTER_USEC (60 * USEC_PER_MSEC)
 
 struct session {
         sd_event *event;
@@ -74,6 +77,31 @@ static void park(struct session *s, usec_t now) {
         feed_detach(&s->feed, now);
         s->parked = true;
         log_debug("Paused: stopped %s.", s->output->description);
+}
+
+/* A command that silences (a pause, a toggle while the routine is heard playing, a stop),
+ * taken at once: the device throws away what it holds, and the routine pauses where the
+ * listener stopped hearing it, as when a device goes away. Resuming says the sentence
+ * that was cut from its start, as after any pause. A device that holds little hears the
+ * command's fade as soon, with no cut; a WAV file records the fade. */
+static bool drop(struct session *s, enum player_command c, usec_t now) {
+        struct heard h;
+
+        if (!s->output || s->parked || s->output->spec.kind == OUTPUT_WAV || s->output->latency <= DROP_AFTER_USEC)
+                return false;
+        if (c == PLAYER_TOGGLE) {
+                if (feed_sending(&s->feed) || !feed_heard(&s->feed, now, &h) || h.state != PLAYER_PLAYING)
+                        return false;
+        } else if (c != PLAYER_PAUSE && c != PLAYER_STOP)
+                return false;
+        output_stop(s->output);
+        now = now_monotonic(); /* heard until the device stopped */
+        if (feed_heard(&s->feed, now, &h))
+                log_debug("%s: heard up to %.3f s of the routine; what %s held was thrown away.",
+                          player_command_to_string(c), (double) h.pos / s->rate, s->output->description);
+        feed_detach(&s->feed, now);
+        s->parked = true;
+        return true;
 }
 
 /* The player has something to say (it goes on, repeats a cue or sounds a tone while paused): the device
@@ -316,7 +344,11 @@ void session_free(struct session *s) {
 }
 
 int session_command(struct session *s, enum player_command c) {
-        int r = feed_send(&s->feed, c);
+        int r;
+
+        if (drop(s, c, now_monotonic()) && c == PLAYER_TOGGLE)
+                c = PLAYER_PAUSE; /* paused already: a toggle now would resume */
+        r = feed_send(&s->feed, c);
         if (r < 0)
                 return r;
         if (c == PLAYER_RESUME || c == PLAYER_TOGGLE)
