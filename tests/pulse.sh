@@ -1,10 +1,15 @@
-# A private PulseAudio server with a null sink, as in ../shared/AUDIO-TESTING.md: PortAudio
+# A private sound server with a null sink, as in ../shared/AUDIO-TESTING.md: PortAudio
 # plays through ALSA's pulse plugin into it in real time, and parecord hears what a
 # listener would. Sourced by the tests and benchmarks that play for real.
+#
+# $SOUND_SERVER picks the server: "pulseaudio" (the default), or "pipewire": PipeWire
+# with WirePlumber and pipewire-pulse, as a desktop runs it, the pulse plugin and
+# parecord reaching it through pipewire-pulse.
 #
 #   live_setup         for a test: pulse_setup, and $tiptoed, $heard, $routine, $voice, $tmp
 #   pulse_setup        a private runtime dir and HOME (with an .asoundrc pointing at pulse)
 #   pulse_start        start the server; pulse_stop kills it (and is safe to call twice)
+#   server_pids        the server's processes, to stop with SIGSTOP
 #   record_start FILE  record the sink's monitor; record_stop finishes the file
 
 pulse_setup() {
@@ -26,7 +31,12 @@ live_setup() {
         tmp="$PULSE_TMP"
 }
 
+SOUND_SERVER=${SOUND_SERVER:-pulseaudio}
+# How far each gap between cues may be from the plan, as heard.
+GAP_MS=${GAP_MS:-2}
+
 pulse_start() {
+        [ "$SOUND_SERVER" = pipewire ] && { pipewire_start; return; }
         pulseaudio --daemonize=yes --exit-idle-time=-1 -n --log-target=file:"$PULSE_TMP/pulse.log" \
                 --load="module-null-sink sink_name=speaker rate=22050" \
                 --load=module-native-protocol-unix 2>/dev/null || return 1
@@ -38,11 +48,73 @@ pulse_start() {
 }
 
 pulse_stop() {
+        [ "$SOUND_SERVER" = pipewire ] && { pipewire_stop; return; }
         pulseaudio --kill 2>/dev/null || true
         for _ in $(seq 50); do
                 pactl info >/dev/null 2>&1 || return 0
                 sleep 0.1
         done
+}
+
+server_pids() {
+        if [ "$SOUND_SERVER" = pipewire ]; then
+                cat "$PULSE_TMP/pipewire.pids"
+        else
+                cat "$XDG_RUNTIME_DIR/pulse/pid"
+        fi
+}
+
+# The graph, its session manager (which links a new stream to the default sink), then the
+# PulseAudio protocol, each when the one before is up; the null sink by pipewire-pulse's
+# module-null-sink, made the default. They want a session bus, as on a desktop: one of
+# their own, so that what the test runs keeps its own (or none).
+pipewire_start() {
+        log="$PULSE_TMP/pipewire.log"
+        # The graph at the clips' rate, so that what is recorded is what was played, sample
+        # for sample (a desktop's runs at 48 kHz: PIPEWIRE_RATE=48000, and tests/heard --onsets),
+        # in quanta about as long as a desktop's (1024 frames at 48 kHz, 21 ms; 512 at 22050 Hz, 23 ms).
+        rate=${PIPEWIRE_RATE:-22050}
+        mkdir -p "$HOME/.config/pipewire/pipewire.conf.d"
+        printf 'context.properties = { default.clock.rate = %s default.clock.quantum = %s }\n' \
+                "$rate" "${PIPEWIRE_QUANTUM:-$((rate >= 44100 ? 1024 : 512))}" >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
+        [ -s "$PULSE_TMP/pipewire.bus" ] ||
+                dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1 >"$PULSE_TMP/pipewire.bus" ||
+                return 1
+        PIPEWIRE_BUS=$(sed -n 1p "$PULSE_TMP/pipewire.bus")
+        DBUS_SESSION_BUS_ADDRESS=$PIPEWIRE_BUS pipewire >>"$log" 2>&1 </dev/null &
+        echo $! >"$PULSE_TMP/pipewire.pids"
+        for _ in $(seq 50); do
+                [ -S "$XDG_RUNTIME_DIR/pipewire-0" ] && break
+                sleep 0.1
+        done
+        DBUS_SESSION_BUS_ADDRESS=$PIPEWIRE_BUS wireplumber >>"$log" 2>&1 </dev/null &
+        echo $! >>"$PULSE_TMP/pipewire.pids"
+        DBUS_SESSION_BUS_ADDRESS=$PIPEWIRE_BUS pipewire-pulse >>"$log" 2>&1 </dev/null &
+        echo $! >>"$PULSE_TMP/pipewire.pids"
+        for _ in $(seq 50); do
+                pactl info >/dev/null 2>&1 && break
+                sleep 0.1
+        done
+        pactl load-module module-null-sink sink_name=speaker rate="${PIPEWIRE_RATE:-22050}" channels=1 >/dev/null || return 1
+        pactl set-default-sink speaker || return 1
+        for _ in $(seq 50); do
+                [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
+
+# By the pids in a file: a check that restarts the server does it in a subshell.
+pipewire_stop() {
+        [ -s "$PULSE_TMP/pipewire.pids" ] || return 0
+        pids=$(cat "$PULSE_TMP/pipewire.pids")
+        # shellcheck disable=SC2086
+        kill $pids 2>/dev/null || true
+        # Gone, or a zombie: a server started by the shell a check runs in is not its child.
+        for p in $pids; do
+                while [ "$(ps -o stat= -p "$p")" ] && ! ps -o stat= -p "$p" | grep -q Z; do sleep 0.05; done
+        done
+        rm -f "$PULSE_TMP/pipewire.pids"
 }
 
 record_start() {
@@ -52,7 +124,7 @@ record_start() {
         rm -f "$1"
         # Its output goes to a file: a recorder left running by a failed check must not hold
         # the check's output pipe open, or the test would wait for it forever.
-        parecord --device=speaker.monitor --file-format=wav --rate=22050 --channels=1 \
+        parecord --device=speaker.monitor --file-format=wav --rate="${PIPEWIRE_RATE:-22050}" --channels=1 \
                 --latency-msec=10 "$1" </dev/null >>"$PULSE_TMP/parecord.log" 2>&1 &
         RECORD_PID=$!
         # Recording has begun when silence from the monitor reaches the file.
@@ -73,7 +145,9 @@ record_stop() {
 pulse_cleanup() {
         record_stop
         # Recorders started in checks' subshells, which this shell does not know by pid.
-        pkill -INT -f -- "--file-format=wav --rate=22050 --channels=1 --latency-msec=10 $PULSE_TMP/" 2>/dev/null || true
+        pkill -INT -f -- "--file-format=wav --rate=${PIPEWIRE_RATE:-22050} --channels=1 --latency-msec=10 $PULSE_TMP/" \
+                2>/dev/null || true
         pulse_stop
+        [ -s "$PULSE_TMP/pipewire.bus" ] && kill "$(sed -n 2p "$PULSE_TMP/pipewire.bus")" 2>/dev/null
         rm -rf "$PULSE_TMP"
 }

@@ -41,7 +41,7 @@ device_lost() {
         wait $pid || { echo "tiptoed failed:"; cat "$tmp/err"; return 1; }
         record_stop
         grep -q "Lost sound device" "$tmp/err" && grep -q "again" "$tmp/err" || { cat "$tmp/err"; return 1; }
-        resumed_right "$tmp/err" "$tmp/before.wav" "$tmp/after.wav"
+        resumed_right "$tmp/err" "$tmp/before.wav" "$tmp/after.wav" "$GAP_MS"
 }
 check "sound server killed and restarted: paused, went on from the right cue, nothing skipped" device_lost
 
@@ -51,10 +51,10 @@ stalled() {
         "$tiptoed" -v --once "$routine" </dev/null 2>"$tmp/err" &
         pid=$!
         sleep 7
-        server=$(cat "$XDG_RUNTIME_DIR/pulse/pid")
-        kill -STOP "$server"
+        server=$(server_pids)
+        kill -STOP $server
         sleep 6
-        kill -CONT "$server"
+        kill -CONT $server
         wait $pid || { echo "tiptoed failed:"; cat "$tmp/err"; return 1; }
         grep -q "Lost sound device" "$tmp/err" && grep -q "paused at .*the sound device went away" "$tmp/err" &&
                 grep -q "again" "$tmp/err" && grep -q "cue 21 finish" "$tmp/err" || { cat "$tmp/err"; return 1; }
