@@ -51,11 +51,12 @@ long_latency() {
 }
 check "audio.latency 200: the device holds 200 ms, every gap within $GAP_MS ms of the plan" long_latency
 
-# The device runs dry: with audio.latency 50, tiptoed is stopped for 100 ms, twice the 45
-# ms the device holds, and the listener hears a gap of 45-100 ms. The time lost comes out of the next silence,
-# so every gap between cues is still within 20 ms of the plan. Not the 5 ms onset target:
-# what the sound server reports just after running dry is off by a few ms (the catch-up
-# has come out 2.7 ms short and, in a fresh-clone CI run, 8.5 ms long).
+# The device runs dry: with audio.latency 50, tiptoed is stopped for 100 ms, twice the
+# 45 ms the device holds, and the listener hears a gap of 45-100 ms. The time lost comes
+# out of the next silence, so every gap between cues is still within 20 ms of the plan.
+# Not the 5 ms onset target: what the sound server reports just after running dry is off
+# by a few ms (the catch-up has come out 2.7 ms short and, in a fresh-clone CI run, 8.5
+# ms long).
 ran_dry() {
         printf 'audio = { latency = 50; };\n' >"$tmp/dry.conf"
         record_start "$tmp/dry.wav" || return 1
