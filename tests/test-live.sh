@@ -175,7 +175,7 @@ interrupted() {
         wait $pid || rc=$?
         [ "$rc" -eq 130 ] || { echo "exit $rc, expected 130"; return 1; }
 }
-check "Ctrl-C stops and exits 130" interrupted
+check "Ctrl-C fades out and exits 130" interrupted
 [ "$SOUND_SERVER" != pipewire ] ||
         check "PipeWire's graph at 48 kHz, as on a desktop: every cue's onset, each gap within $GAP_MS ms" desktop_rate
 

@@ -346,12 +346,11 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
                 rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
         p->output.rate = rate;
 
-        /* Four periods in a buffer as long as the latency, as aplay has them: each period
-         * wakes this thread and the sound server's client thread, so fewer and longer ones
-         * cost less CPU, and a command is taken up within a quarter of the latency while the
-         * device still holds the rest against underruns. A pause does not wait for either:
-         * the session throws away what the device holds. */
-        unsigned long period = (unsigned long) rate * MAX(latency_msec / 4, 1u) / 1000;
+        /* Ten periods in a buffer as long as the latency: a pause is taken up within a tenth
+         * of it (5 ms, by default), while the device still holds the rest against underruns.
+         * Each period wakes this thread and the sound server's client thread: a longer
+         * latency costs less CPU. */
+        unsigned long period = (unsigned long) rate * MAX(latency_msec / 10, 1u) / 1000;
         *error = Pa_OpenStream(&p->stream, NULL, &params, rate, period, paNoFlag, callback, p);
         if (*error != paNoError) {
                 p->stream = NULL;
