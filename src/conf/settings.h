@@ -7,7 +7,7 @@
 
 /* audio.latency: how much sound a device holds. A pause, a skip or a change of volume is
  * heard this much later, and the device is refilled ten times in it (PortAudio only). */
-#define AUDIO_LATENCY_MSEC 50
+#define AUDIO_LATENCY_MSEC 500
 #define AUDIO_LATENCY_MIN_MSEC 10
 #define AUDIO_LATENCY_MAX_MSEC 1000
 
