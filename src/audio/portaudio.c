@@ -3,6 +3,7 @@
 #include <alsa/asoundlib.h>
 #include <errno.h>
 #include <portaudio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <time.h>
@@ -84,9 +85,42 @@ static struct {
         char *target;
 } kept;
 
+/* PortAudio 19.6, Debian 12's, can loop for ever in its audio thread when a device fails
+ * under it: through pipewire-alsa, when PipeWire goes away, PaAlsaStream_WaitForFrames
+ * jumps back to its own error label (fixed upstream in 2025, PortAudio #1038). Stopping the
+ * stream then waits for that thread for ever, and nothing short of leaving the process
+ * ends it. So stopping a stream has a deadline: past it tiptoed says why and exits, for its
+ * service to start it again (Restart=on-failure), rather than hang with a core spinning. */
+#define STOP_DEADLINE_SEC 5
+
+static void stop_overdue(union sigval v) {
+        log_error("PortAudio's audio thread did not stop within %d s: PortAudio 19.6 loops for "
+                  "ever when a sound server goes away under pipewire-alsa. Exiting, to be started again.",
+                  STOP_DEADLINE_SEC);
+        _exit(EXIT_SOFTWARE);
+}
+
+/* Arms (or disarms) the deadline for what PortAudio does between the two calls. */
+static void stop_deadline(bool arm) {
+        static timer_t timer;
+        static bool made;
+        struct itimerspec when = { .it_value.tv_sec = arm ? STOP_DEADLINE_SEC : 0 };
+
+        if (!made) {
+                struct sigevent e = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = stop_overdue };
+                if (timer_create(CLOCK_MONOTONIC, &e, &timer) < 0)
+                        return; /* no deadline, as before it */
+                made = true;
+        }
+        timer_settime(timer, 0, &when, NULL);
+}
+
 static void pa_release(void) {
-        if (kept.up)
+        if (kept.up) {
+                stop_deadline(true);
                 Pa_Terminate();
+                stop_deadline(false);
+        }
         free(kept.target);
         kept.up = false;
         kept.target = NULL;
@@ -311,14 +345,19 @@ static void pa_stop(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
         if (!p->started)
                 return;
+        stop_deadline(true);
         Pa_AbortStream(p->stream);
+        stop_deadline(false);
         p->started = false;
 }
 
 static void pa_free(struct output *o) {
         struct pa_output *p = (struct pa_output *) o;
-        if (p->stream)
+        if (p->stream) {
+                stop_deadline(true);
                 Pa_CloseStream(p->stream);
+                stop_deadline(false);
+        }
         if (p->broken || beside_jack())
                 pa_release();
 }
