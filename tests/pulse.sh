@@ -3,8 +3,10 @@
 # listener would. Sourced by the tests and benchmarks that play for real.
 #
 # $SOUND_SERVER picks the server: "pulseaudio" (the default), or "pipewire": PipeWire
-# with WirePlumber and pipewire-pulse, as a desktop runs it, the pulse plugin and
-# parecord reaching it through pipewire-pulse.
+# with WirePlumber and pipewire-pulse, as a Debian 12 desktop runs it. There ALSA's
+# default is pipewire-alsa's plugin, as on such a desktop (pipewire_alsa), unless
+# $ALSA_PLUGIN is "pulse": then ALSA's pulse plugin reaches it through pipewire-pulse.
+# parecord records through pipewire-pulse either way.
 #
 #   live_setup         for a test: pulse_setup, and $tiptoed, $heard, $routine, $voice, $tmp
 #   pulse_setup        a private runtime dir and HOME (with an .asoundrc pointing at pulse)
@@ -31,14 +33,50 @@ live_setup() {
         tmp="$PULSE_TMP"
 }
 
+# pipewire-alsa cannot be installed beside pulseaudio, so ./bootstrap unpacks it into
+# tests/debs/; an ALSA configuration of our own ($ALSA_CONFIG_PATH) is the system's, less
+# pulseaudio's hook that makes "default" the pulse plugin, plus pipewire-alsa's files.
+PIPEWIRE_ALSA=${PIPEWIRE_ALSA:-${top_builddir:-$PWD}/tests/debs/pipewire-alsa}
+pipewire_alsa() {
+        lib=$(echo "$PIPEWIRE_ALSA"/usr/lib/*/alsa-lib)
+        if [ ! -f "$lib/libasound_module_pcm_pipewire.so" ]; then
+                echo "# pipewire-alsa is not unpacked in $PIPEWIRE_ALSA: ./bootstrap test does it" >&2
+                return 1
+        fi
+        conf="$PULSE_TMP/alsa"
+        export ALSA_CONFIG_PATH="$conf/alsa.conf"
+        [ -f "$conf/alsa.conf" ] && return 0
+        mkdir -p "$conf/conf.d"
+        for f in /etc/alsa/conf.d/*.conf; do
+                [ "${f##*/}" = 99-pulse.conf ] || ln -s "$f" "$conf/conf.d/"
+        done
+        printf 'pcm_type.pipewire { lib "%s" }\nctl_type.pipewire { lib "%s" }\n' \
+                "$lib/libasound_module_pcm_pipewire.so" "$lib/libasound_module_ctl_pipewire.so" \
+                >"$conf/conf.d/49-pipewire-lib.conf"
+        cp "$PIPEWIRE_ALSA"/usr/share/alsa/alsa.conf.d/*.conf "$conf/conf.d/"
+        sed "s|\"/etc/alsa/conf.d\"|\"$conf/conf.d\"|" /usr/share/alsa/alsa.conf >"$conf/alsa.conf"
+        rm -f "$HOME/.asoundrc"
+}
+
 SOUND_SERVER=${SOUND_SERVER:-pulseaudio}
 # How far each gap between cues may be from the plan, as heard.
 GAP_MS=${GAP_MS:-2}
+# The null sink's rate, and the recording's: the clips', so that what is recorded is what
+# was played, sample for sample. A desktop's PipeWire runs at 48 kHz (SINK_RATE=48000, and
+# tests/heard --onsets).
+SINK_RATE=${SINK_RATE:-22050}
+# How long a buffer the recorder asks for. PulseAudio: short, so that the file begins as
+# soon as the sink plays. PipeWire runs its whole graph in quanta as short as the shortest
+# any stream asks for: 10 ms would have it wake every 128 frames, and a stream late by
+# 5.8 ms then drops or repeats a quantum (bench/README.md); so there the recorder asks for
+# more than any player does, and the players set the quantum, as on a desktop.
+RECORD_LATENCY_MS=10
+[ "$SOUND_SERVER" = pipewire ] && RECORD_LATENCY_MS=200
 
 pulse_start() {
         [ "$SOUND_SERVER" = pipewire ] && { pipewire_start; return; }
         pulseaudio --daemonize=yes --exit-idle-time=-1 -n --log-target=file:"$PULSE_TMP/pulse.log" \
-                --load="module-null-sink sink_name=speaker rate=22050" \
+                --load="module-null-sink sink_name=speaker rate=$SINK_RATE" \
                 --load=module-native-protocol-unix 2>/dev/null || return 1
         for _ in $(seq 50); do
                 pactl info >/dev/null 2>&1 && return 0
@@ -70,13 +108,11 @@ server_pids() {
 # their own, so that what the test runs keeps its own (or none).
 pipewire_start() {
         log="$PULSE_TMP/pipewire.log"
-        # The graph at the clips' rate, so that what is recorded is what was played, sample
-        # for sample (a desktop's runs at 48 kHz: PIPEWIRE_RATE=48000, and tests/heard --onsets),
-        # in quanta about as long as a desktop's (1024 frames at 48 kHz, 21 ms; 512 at 22050 Hz, 23 ms).
-        rate=${PIPEWIRE_RATE:-22050}
+        # The graph at $SINK_RATE, in quanta about as long as a desktop's (1024 frames at
+        # 48 kHz, 21 ms; 512 at 22050 Hz, 23 ms) while no stream asks for shorter ones.
         mkdir -p "$HOME/.config/pipewire/pipewire.conf.d"
         printf 'context.properties = { default.clock.rate = %s default.clock.quantum = %s }\n' \
-                "$rate" "${PIPEWIRE_QUANTUM:-$((rate >= 44100 ? 1024 : 512))}" >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
+                "$SINK_RATE" $((SINK_RATE >= 44100 ? 1024 : 512)) >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
         [ -s "$PULSE_TMP/pipewire.bus" ] ||
                 dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1 >"$PULSE_TMP/pipewire.bus" ||
                 return 1
@@ -95,13 +131,14 @@ pipewire_start() {
                 pactl info >/dev/null 2>&1 && break
                 sleep 0.1
         done
-        pactl load-module module-null-sink sink_name=speaker rate="${PIPEWIRE_RATE:-22050}" channels=1 >/dev/null || return 1
+        pactl load-module module-null-sink sink_name=speaker rate="$SINK_RATE" channels=1 >/dev/null || return 1
         pactl set-default-sink speaker || return 1
         for _ in $(seq 50); do
-                [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] && return 0
+                [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] && break
                 sleep 0.1
         done
-        return 1
+        [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] || return 1
+        [ "${ALSA_PLUGIN:-pipewire}" = pulse ] || pipewire_alsa
 }
 
 # By the pids in a file: a check that restarts the server does it in a subshell.
@@ -124,8 +161,8 @@ record_start() {
         rm -f "$1"
         # Its output goes to a file: a recorder left running by a failed check must not hold
         # the check's output pipe open, or the test would wait for it forever.
-        parecord --device=speaker.monitor --file-format=wav --rate="${PIPEWIRE_RATE:-22050}" --channels=1 \
-                --latency-msec=10 "$1" </dev/null >>"$PULSE_TMP/parecord.log" 2>&1 &
+        parecord --device=speaker.monitor --file-format=wav --rate="$SINK_RATE" --channels=1 \
+                --latency-msec=$RECORD_LATENCY_MS "$1" </dev/null >>"$PULSE_TMP/parecord.log" 2>&1 &
         RECORD_PID=$!
         # Recording has begun when silence from the monitor reaches the file.
         for _ in $(seq 100); do
@@ -145,7 +182,7 @@ record_stop() {
 pulse_cleanup() {
         record_stop
         # Recorders started in checks' subshells, which this shell does not know by pid.
-        pkill -INT -f -- "--file-format=wav --rate=${PIPEWIRE_RATE:-22050} --channels=1 --latency-msec=10 $PULSE_TMP/" \
+        pkill -INT -f -- "--file-format=wav --rate=$SINK_RATE --channels=1 --latency-msec=$RECORD_LATENCY_MS $PULSE_TMP/" \
                 2>/dev/null || true
         pulse_stop
         [ -s "$PULSE_TMP/pipewire.bus" ] && kill "$(sed -n 2p "$PULSE_TMP/pipewire.bus")" 2>/dev/null

@@ -26,8 +26,11 @@ fi
 pulse_start || { echo "Bail out! cannot start PulseAudio (see $tmp/pulse.log)"; exit 1; }
 
 check "--list-devices marks the default device" expect_exit 0 '^\* default' "$tiptoed" --list-devices
+# ALSA's PCMs for a sound server: pipewire-alsa's own, where it is ALSA's default.
+devices='"pulse", "default"'
+[ -n "${ALSA_CONFIG_PATH:-}" ] && devices='"pipewire", "pulse", "default"'
 check "a device that is not there: exit 69, naming the ones that are" \
-        expect_exit 69 'No output device matches "nosuch"; PortAudio sees "pulse", "default"' \
+        expect_exit 69 "No output device matches \"nosuch\"; PortAudio sees $devices" \
         "$tiptoed" --once --output portaudio:nosuch "$routine"
 
 play_heard() {
@@ -158,7 +161,7 @@ desktop_heard() {
 }
 desktop_rate() {
         pulse_stop
-        PIPEWIRE_RATE=48000
+        SINK_RATE=48000
         pulse_start || { echo "cannot start PipeWire at 48 kHz"; pulse_stop; return 1; }
         desktop_heard
         rc=$?
