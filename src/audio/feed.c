@@ -118,7 +118,7 @@ bool feed_at_rest(struct feed *f, usec_t now) {
                h.frame >= atomic_load_explicit(&f->player.tone_end, memory_order_relaxed);
 }
 
-void feed_detach(struct feed *f, usec_t now) {
+bool feed_detach(struct feed *f, usec_t now, struct heard *ret) {
         struct heard h;
         uint32_t head = ring_published(&f->queue);
         bool known = feed_heard(f, now, &h);
@@ -133,4 +133,7 @@ void feed_detach(struct feed *f, usec_t now) {
                 if (atomic_load_explicit(&f->commands[t % FEED_RING], memory_order_relaxed) == PLAYER_STOP)
                         player_command(&f->player, PLAYER_STOP);
         ring_pop(&f->queue, head);
+        if (known && ret)
+                *ret = h;
+        return known;
 }

@@ -46,8 +46,9 @@ bool feed_heard(struct feed *f, usec_t now, struct heard *ret);
  * that it is, and no command is on its way: stopping the output loses nothing but silence. */
 bool feed_at_rest(struct feed *f, usec_t now);
 /* The output went away: whatever it had not yet played is lost, so pause where the
- * listener stopped hearing. Call only once nothing renders. */
-void feed_detach(struct feed *f, usec_t now);
+ * listener stopped hearing. Call only once nothing renders. *ret (if not NULL) is what was
+ * heard last; false when nothing was. */
+bool feed_detach(struct feed *f, usec_t now, struct heard *ret);
 
 /* Audio thread: commands, then n frames, the first to be heard at heard_at
  * (USEC_INFINITY: the device has not begun to play, nobody knows when it will). */

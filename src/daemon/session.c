@@ -54,11 +54,17 @@ static void heard_now(struct session *s, usec_t now, struct heard *h) {
         *h = (struct heard){ .frame = p->frame, .state = p->state, .pos = p->pos, .cue = player_cue_at(p, p->pos) };
 }
 
+/* Stops the device and takes the player back, paused where the listener stopped hearing
+ * it when the device stopped; *ret (if not NULL) says where, when the device said. */
+static bool take_back(struct session *s, struct heard *ret) {
+        output_stop(s->output);
+        return feed_detach(&s->feed, now_monotonic(), ret);
+}
+
 static void lose_output(struct session *s, usec_t now) {
         log_warning("Lost %s; paused, trying it again every %u s.", s->output->description,
                     (unsigned) (RETRY_USEC / USEC_PER_SEC));
-        output_stop(s->output);
-        feed_detach(&s->feed, now);
+        take_back(s, NULL);
         s->output = (output_free(s->output), NULL);
         /* Only a routine that was playing goes on by itself when the device is back. */
         if (s->last.state == PLAYER_PLAYING)
@@ -73,8 +79,7 @@ static void lose_output(struct session *s, usec_t now) {
 static void park(struct session *s, usec_t now) {
         if (s->parked || s->output->spec.kind == OUTPUT_WAV || !feed_at_rest(&s->feed, now))
                 return;
-        output_stop(s->output);
-        feed_detach(&s->feed, now);
+        take_back(s, NULL);
         s->parked = true;
         log_debug("Paused: stopped %s.", s->output->description);
 }
@@ -94,12 +99,9 @@ static bool drop(struct session *s, enum player_command c, usec_t now) {
                         return false;
         } else if (c != PLAYER_PAUSE && c != PLAYER_STOP)
                 return false;
-        output_stop(s->output);
-        now = now_monotonic(); /* heard until the device stopped */
-        if (feed_heard(&s->feed, now, &h))
+        if (take_back(s, &h))
                 log_debug("%s: heard up to %.3f s of the routine; what %s held was thrown away.",
                           player_command_to_string(c), (double) h.pos / s->rate, s->output->description);
-        feed_detach(&s->feed, now);
         s->parked = true;
         return true;
 }
