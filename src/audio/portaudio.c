@@ -386,7 +386,7 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
         p->output.rate = rate;
 
         /* Ten periods in a buffer as long as the latency: a pause is taken up within a tenth
-         * of it (5 ms, by default), while the device still holds the rest against underruns.
+         * of it (50 ms, by default), while the device still holds the rest against underruns.
          * Each period wakes this thread and the sound server's client thread: a longer
          * latency costs less CPU. */
         unsigned long period = (unsigned long) rate * MAX(latency_msec / 10, 1u) / 1000;
