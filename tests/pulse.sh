@@ -108,11 +108,14 @@ server_pids() {
 # their own, so that what the test runs keeps its own (or none).
 pipewire_start() {
         log="$PULSE_TMP/pipewire.log"
-        # The graph at $SINK_RATE, in quanta about as long as a desktop's (1024 frames at
-        # 48 kHz, 21 ms; 512 at 22050 Hz, 23 ms) while no stream asks for shorter ones.
+        # The graph at $SINK_RATE, in quanta as long as a desktop's: 1024 frames at 48 kHz
+        # (21 ms) while no stream asks for shorter ones, and 2048 (43 ms) at the longest,
+        # which tiptoed's period asks for; at 22050 Hz, 512 (23 ms) and 1024 (46 ms). A drop
+        # plays out the quantum in flight, so the longest sets how soon a pause is heard.
         mkdir -p "$HOME/.config/pipewire/pipewire.conf.d"
-        printf 'context.properties = { default.clock.rate = %s default.clock.quantum = %s }\n' \
-                "$SINK_RATE" $((SINK_RATE >= 44100 ? 1024 : 512)) >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
+        quantum=$((SINK_RATE >= 44100 ? 1024 : 512))
+        printf 'context.properties = { default.clock.rate = %s default.clock.quantum = %s default.clock.max-quantum = %s }\n' \
+                "$SINK_RATE" $quantum $((quantum * 2)) >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
         [ -s "$PULSE_TMP/pipewire.bus" ] ||
                 dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1 >"$PULSE_TMP/pipewire.bus" ||
                 return 1

@@ -108,6 +108,8 @@ check "pause and resume from keys: nothing skipped, spacing exact on both sides"
 # What the device holds is thrown away, and the sound stops where the daemon says the
 # listener was when it did that (its -v log), not 0.9 s on. Paused 0.3 s into "Set 1 of
 # 2." (0.93 s long), so a fade placed in the buffer would come after the sentence's end.
+# The server plays out what it has already taken, PipeWire the quantum in flight (46 ms
+# at the longest here, as on a desktop): so within 70 ms of the cut, the pause's target.
 pause_drops() {
         printf 'audio = { latency = 1000; };\n' >"$tmp/drop.conf"
         rm -f "$tmp/keys"
@@ -132,11 +134,11 @@ pause_drops() {
         "$heard" --tolerance-ms "$GAP_MS" "$tmp/drop.wav" "$routine" "$voice" >"$tmp/out" || { cat "$tmp/out"; return 1; }
         grep -q '^# 22 of 22 cues heard in order, 1 resync;' "$tmp/out" || { cat "$tmp/out"; return 1; }
         # Where the recording says cue 3 began, and where the daemon cut it, in the recording.
-        at=$(awk -v c="$cut" '$1 == "cue" && $2 == 3 { printf "%.3f", $7 + c - $4 - 0.05; exit }' "$tmp/out")
-        quiet=$("$heard" --quiet-after "$at" "$tmp/drop.wav" "$routine" "$voice" |
+        at=$(awk -v c="$cut" '$1 == "cue" && $2 == 3 { printf "%.3f", $7 + c - $4; exit }' "$tmp/out")
+        quiet=$("$heard" --quiet-after "$(awk -v a="$at" 'BEGIN { print a - 0.05 }')" "$tmp/drop.wav" "$routine" "$voice" |
                 sed -n 's/^# quiet after .* begins at \([0-9.]*\) s$/\1/p')
-        echo "# cut at $cut s of the routine, heard at $at s + 50 ms of the recording; quiet from $quiet s"
-        awk -v q="$quiet" -v a="$at" 'BEGIN { exit !(q != "" && q - a < 0.1) }' ||
+        echo "# cut at $cut s of the routine, $at s of the recording; quiet from $quiet s"
+        awk -v q="$quiet" -v a="$at" 'BEGIN { exit !(q != "" && q - a < 0.07) }' ||
                 { echo "the sound went on after the cut"; cat "$tmp/out"; return 1; }
 }
 check "audio.latency 1000: a pause is heard at once, cut where the listener was" pause_drops
