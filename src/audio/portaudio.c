@@ -385,10 +385,12 @@ static int open_stream(struct pa_output *p, unsigned rate, const PaDeviceInfo **
                 rate = (unsigned) info->defaultSampleRate; /* the track is resampled to suit */
         p->output.rate = rate;
 
-        /* Ten periods in a buffer as long as the latency: a pause is taken up within a tenth
-         * of it (50 ms, by default), while the device still holds the rest against underruns.
-         * Each period wakes this thread and the sound server's client thread: a longer
-         * latency costs less CPU. */
+        /* The callback fills a tenth of the latency at a time (50 ms, by default). PortAudio
+         * makes ALSA's period a quarter of the buffer in whole callbacks (150 ms), and each
+         * period wakes this thread and the sound server's client: a longer latency costs
+         * less CPU. Through pipewire-alsa the period is the stream's node.latency, which
+         * sets the graph's quantum up to the server's longest. A pause waits for none of
+         * it: what the device holds is dropped. */
         unsigned long period = (unsigned long) rate * MAX(latency_msec / 10, 1u) / 1000;
         *error = Pa_OpenStream(&p->stream, NULL, &params, rate, period, paNoFlag, callback, p);
         if (*error != paNoError) {
