@@ -122,7 +122,7 @@ pipewire_start() {
         PIPEWIRE_BUS=$(sed -n 1p "$PULSE_TMP/pipewire.bus")
         DBUS_SESSION_BUS_ADDRESS=$PIPEWIRE_BUS pipewire >>"$log" 2>&1 </dev/null &
         echo $! >"$PULSE_TMP/pipewire.pids"
-        for _ in $(seq 50); do
+        for _ in $(seq 300); do
                 [ -S "$XDG_RUNTIME_DIR/pipewire-0" ] && break
                 sleep 0.1
         done
@@ -130,14 +130,16 @@ pipewire_start() {
         echo $! >>"$PULSE_TMP/pipewire.pids"
         DBUS_SESSION_BUS_ADDRESS=$PIPEWIRE_BUS pipewire-pulse >>"$log" 2>&1 </dev/null &
         echo $! >>"$PULSE_TMP/pipewire.pids"
-        for _ in $(seq 50); do
+        for _ in $(seq 300); do
                 pactl info >/dev/null 2>&1 && break
                 sleep 0.1
         done
         pactl load-module module-null-sink sink_name=speaker rate="$SINK_RATE" channels=1 >/dev/null || return 1
-        pactl set-default-sink speaker || return 1
-        for _ in $(seq 50); do
-                [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] && break
+        # The default sink is kept in WirePlumber's "default" metadata: until WirePlumber
+        # has made it, pactl set-default-sink fails ("Not supported").
+        for _ in $(seq 300); do
+                pactl set-default-sink speaker 2>/dev/null &&
+                        [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] && break
                 sleep 0.1
         done
         [ "$(pactl get-default-sink 2>/dev/null)" = speaker ] || return 1
