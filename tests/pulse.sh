@@ -72,6 +72,8 @@ SINK_RATE=${SINK_RATE:-22050}
 # more than any player does, and the players set the quantum, as on a desktop.
 RECORD_LATENCY_MS=10
 [ "$SOUND_SERVER" = pipewire ] && RECORD_LATENCY_MS=200
+# PipeWire's longest quantum, its default (Debian 12's 0.3.65).
+PIPEWIRE_MAX_QUANTUM=2048
 
 pulse_start() {
         [ "$SOUND_SERVER" = pipewire ] && { pipewire_start; return; }
@@ -108,14 +110,14 @@ server_pids() {
 # their own, so that what the test runs keeps its own (or none).
 pipewire_start() {
         log="$PULSE_TMP/pipewire.log"
-        # The graph at $SINK_RATE, in quanta as long as a desktop's: 1024 frames at 48 kHz
-        # (21 ms) while no stream asks for shorter ones, and 2048 (43 ms) at the longest,
-        # which tiptoed's period asks for; at 22050 Hz, 512 (23 ms) and 1024 (46 ms). A drop
-        # plays out the quantum in flight, so the longest sets how soon a pause is heard.
+        # The graph at $SINK_RATE, in quanta about as long as a desktop's (1024 frames at
+        # 48 kHz, 21 ms; 512 at 22050 Hz, 23 ms) while no stream asks for longer ones.
+        # tiptoed's period does, up to PipeWire's longest, 2048 frames (PIPEWIRE_MAX_QUANTUM):
+        # 43 ms at 48 kHz, 93 ms at 22050 Hz, and a drop plays out the quantum in flight.
         mkdir -p "$HOME/.config/pipewire/pipewire.conf.d"
-        quantum=$((SINK_RATE >= 44100 ? 1024 : 512))
         printf 'context.properties = { default.clock.rate = %s default.clock.quantum = %s default.clock.max-quantum = %s }\n' \
-                "$SINK_RATE" $quantum $((quantum * 2)) >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
+                "$SINK_RATE" $((SINK_RATE >= 44100 ? 1024 : 512)) $PIPEWIRE_MAX_QUANTUM \
+                >"$HOME/.config/pipewire/pipewire.conf.d/rate.conf"
         [ -s "$PULSE_TMP/pipewire.bus" ] ||
                 dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1 >"$PULSE_TMP/pipewire.bus" ||
                 return 1
