@@ -45,6 +45,13 @@ pipewire_alsa() {
         fi
         conf="$PULSE_TMP/alsa"
         export ALSA_CONFIG_PATH="$conf/alsa.conf"
+        # The plugin loads libpipewire into tiptoed, which keeps global state till exit and
+        # is unloaded before LeakSanitizer reports, so no suppression can name it: no leak
+        # report on this path. The same code's leaks are looked for through PulseAudio.
+        case ${ASAN_OPTIONS:-} in
+        *detect_leaks=0*) ;;
+        *) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" ;;
+        esac
         [ -f "$conf/alsa.conf" ] && return 0
         mkdir -p "$conf/conf.d"
         for f in /etc/alsa/conf.d/*.conf; do
