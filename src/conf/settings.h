@@ -5,8 +5,9 @@
 #include "conf.h"
 #include "schedule.h"
 
-/* audio.latency: how much sound a device holds. A pause, a skip or a change of volume is
- * heard this much later, and the device is refilled ten times in it (PortAudio only). */
+/* audio.latency: how much sound a device holds. A skip or a change of volume is heard this
+ * much later (a pause at once: the device's sound is dropped), and the device is refilled
+ * about four times in it (PortAudio only). */
 #define AUDIO_LATENCY_MSEC 500
 #define AUDIO_LATENCY_MIN_MSEC 10
 #define AUDIO_LATENCY_MAX_MSEC 1000
