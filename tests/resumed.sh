@@ -25,7 +25,12 @@ resumed_right() {
         else
                 echo "after the loss (last cue begun: $last):"; cat "$after.out" "$log"; return 1
         fi
-        if "$heard" --tolerance-ms "$tolerance" --cues "$((resumed - 1))-99" "$after" "$routine" "$voice" >"$after.out"; then
+        # The lead-in (plan_lead_in()) says "Ready" and counts "3, 2, 1" on the seconds before
+        # the cue it goes on from, so a count "1" a second before that cue may be the lead-in's:
+        # the cue before was said again only when heard after the lead-in, 4 s after "Ready".
+        if "$heard" --tolerance-ms "$tolerance" --cues "$((resumed - 1))-99" "$after" "$routine" "$voice" >"$after.out" &&
+                sed -n 's/^# cue [0-9]* is heard \([0-9.]*\) s after the first sound$/\1/p' "$after.out" |
+                awk '{ t = $1 } END { exit !(NR == 0 || t > 3.5) }'; then
                 echo "went on from cue $((resumed - 1)), before the one cut off ($resumed):"; cat "$after.out"; return 1
         fi
         echo "went on from cue $resumed"
