@@ -20,9 +20,11 @@ box_cache=${TIPTOED_BOX_CACHE:-/var/cache/tiptoed-box}
 box_mirror=${TIPTOED_BOX_MIRROR:-http://deb.debian.org/debian}
 
 # What a box has: a kernel, systemd, the system and session buses, ALSA, the libraries the
-# package depends on (from Debian, installed as apt would), and what the checks use.
+# package depends on (from Debian, installed as apt would), and what the checks use; and
+# PipeWire with WirePlumber and pipewire-alsa, which a desktop user's session runs.
 box_packages="systemd-sysv linux-image-amd64 dbus dbus-user-session libpam-systemd udev kmod alsa-utils
-              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5 libevdev2"
+              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5 libevdev2
+              pipewire pipewire-bin wireplumber pipewire-alsa"
 
 box_say() { printf '# box: %s\n' "$*"; }
 
@@ -79,6 +81,9 @@ box_image() {
         box_root
         cp -a "$root_cache" "$root"
         echo box >"$root/etc/hostname"
+        # A box with no sound server: ALSA's default is dmix, not pipewire-alsa's, until a
+        # check puts pipewire-alsa's back as a desktop has it.
+        rm -f "$root/etc/alsa/conf.d/99-pipewire-default.conf"
         printf 'snd-aloop\n9pnet_virtio\n' >"$root/etc/modules-load.d/box.conf"
         cat >"$root/etc/systemd/system/box-test.service" <<'UNIT'
 [Unit]
