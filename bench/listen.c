@@ -5,6 +5,8 @@
  *   listen sound      prints "ready" once samples flow, then the instant sound begins
  *   listen quiet MS   prints "ready" once sound is heard, then the instant each stretch of
  *                     MS ms of quiet began, once it has lasted that long, until stopped
+ *   listen still MS   the same, but "ready" once samples flow: quiet from the first
+ *                     sample counts
  *
  * An instant is that of the sample: the read's arrival less the samples after it. Whatever
  * the monitor itself adds is the same for every program bench/compare measures. */
@@ -31,9 +33,10 @@ int main(int argc, char *argv[]) {
         size_t quiet = 0, need = 0;
         double quiet_since = 0;
 
-        want_quiet = argc == 3 && strcmp(argv[1], "quiet") == 0;
+        bool still = argc == 3 && strcmp(argv[1], "still") == 0;
+        want_quiet = still || (argc == 3 && strcmp(argv[1], "quiet") == 0);
         if (!want_quiet && (argc != 2 || strcmp(argv[1], "sound")))
-                return fprintf(stderr, "Usage: listen sound|quiet MS < RAW\n"), 2;
+                return fprintf(stderr, "Usage: listen sound|quiet MS|still MS < RAW\n"), 2;
         if (want_quiet)
                 need = (size_t) atoi(argv[2]) * RATE / 1000;
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -60,10 +63,16 @@ int main(int argc, char *argv[]) {
                                         puts("ready");
                                 }
                                 quiet = 0;
-                        } else if (ready && quiet++ == 0)
-                                quiet_since = at;
-                        else if (ready && quiet == need)
-                                printf("%.6f\n", quiet_since);
+                        } else {
+                                if (!ready && still) {
+                                        ready = true;
+                                        puts("ready");
+                                }
+                                if (ready && quiet++ == 0)
+                                        quiet_since = at;
+                                else if (ready && quiet == need)
+                                        printf("%.6f\n", quiet_since);
+                        }
                 }
         }
 }
