@@ -60,7 +60,7 @@ check "audio.latency 200: the device holds 200 ms, every gap within $GAP_MS ms o
 # Not the 5 ms onset target: what the sound server reports just after running dry is off
 # by a few ms (the catch-up has come out 2.7 ms short and, in a fresh-clone CI run, 8.5
 # ms long).
-ran_dry() {
+ran_dry_once() {
         printf 'audio = { latency = 50; };\n' >"$tmp/dry.conf"
         record_start "$tmp/dry.wav" || return 1
         "$tiptoed" -v --once --config "$tmp/dry.conf" "$routine" </dev/null 2>"$tmp/err" &
@@ -78,6 +78,17 @@ ran_dry() {
         wait $pid || { cat "$tmp/err"; return 1; }
         record_stop
         grep -q 'lost [1-9][0-9]*\.[0-9] ms to gaps' "$tmp/err" || { echo "no gap made up:"; cat "$tmp/err"; return 1; }
+}
+# A take in which the daemon logged a gap besides the one made here is played again, three
+# takes at most: in a sanitizer CI run a busy machine ran a 45 ms buffer dry once more, just
+# before a count, which was heard 43.3 ms late (made up after it, as it should be). The last
+# take is checked whatever it holds.
+ran_dry() {
+        for take in 1 2 3; do
+                ran_dry_once || return 1
+                [ "$(grep -c ': a gap of ' "$tmp/err")" -gt 1 ] || break
+                echo "take $take, played again: $(grep -o 'a gap of [0-9.]* ms at [0-9.]* s' "$tmp/err" | tr '\n' ' ')"
+        done
         "$heard" --tolerance-ms "$dry_ms" "$tmp/dry.wav" "$routine" "$voice"
 }
 dry_ms=$((GAP_MS > 20 ? GAP_MS : 20))
