@@ -128,7 +128,7 @@ box_boot() {
                 -device qemu-xhci,id=xhci \
                 -audiodev wav,id=usb1,path="$work/usb1.wav",out.channels=1,out.frequency=48000 \
                 -audiodev wav,id=usb2,path="$work/usb2.wav",out.channels=1,out.frequency=48000 \
-                >/dev/null 2>&1 &
+                >/dev/null 2>>"$work/qemu-$1.log" &
         qemu_pid=$!
         # The monitor's answers, kept for whoever looks into a failure (box_cleanup stops it).
         cat "$work/monitor.out" >>"$work/monitor-$1.log" &
