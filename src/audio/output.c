@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +19,19 @@ int output_spec_parse(const char *s, struct output_spec *ret) {
                 *ret = (struct output_spec){ OUTPUT_WAV, s + 4 };
         else
                 return -EINVAL;
+        return 0;
+}
+
+int output_name_match(const char *name, const char *target) {
+        size_t n = strlen(target);
+
+        if (strcasecmp(name, target) == 0)
+                return 2;
+        if (n == 0)
+                return 0;
+        for (const char *p = name; (p = strcasestr(p, target)); p++)
+                if (p == name || !isalnum((unsigned char) p[-1]))
+                        return 1;
         return 0;
 }
 

@@ -42,6 +42,12 @@ int output_spec_parse(const char *s, struct output_spec *ret);
 /* The output named on the command line, or else the settings' device; at the settings' latency. */
 struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec);
 
+/* How a device's name answers the name asked for: 2 the same name, 1 one of its words (or
+ * words: "USB Audio", "hw:1,0"), 0 neither; case does not matter. A word begins the name
+ * or follows what is not a letter or digit: "default" is not "sysdefault", whose stream
+ * goes to the card itself, around the sound server that "default" is. */
+int output_name_match(const char *name, const char *target);
+
 /* Opens an output at rate, or at the nearest rate the device takes: see o->rate. Says in
  * one sentence what is wrong when it cannot (-ENODEV: no such device, none at all). */
 int output_open(const struct output_spec *spec, unsigned rate, struct output **ret);

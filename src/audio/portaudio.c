@@ -194,7 +194,8 @@ static void list_names(char *buf, size_t size) {
                                          Pa_GetDeviceInfo(i)->name);
 }
 
-/* A device by exact name, else the one whose name contains target; case does not matter. */
+/* A device by its name, else the first with target among the words of its name
+ * (output_name_match()). */
 static PaDeviceIndex find_device(const char *target) {
         PaDeviceIndex found = paNoDevice;
 
@@ -203,9 +204,10 @@ static PaDeviceIndex find_device(const char *target) {
         for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); i++) {
                 if (!is_output(i))
                         continue;
-                if (strcasecmp(Pa_GetDeviceInfo(i)->name, target) == 0)
+                int match = output_name_match(Pa_GetDeviceInfo(i)->name, target);
+                if (match == 2)
                         return i;
-                if (found == paNoDevice && strcasestr(Pa_GetDeviceInfo(i)->name, target))
+                if (match == 1 && found == paNoDevice)
                         found = i;
         }
         return found;
