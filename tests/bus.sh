@@ -8,8 +8,9 @@ ctl="$top_builddir/src/tiptoectl"
 daemon_pid=
 
 # The history goes to $tmp/state/history.jsonl, never into the home or /var/lib of whoever
-# runs the tests ($STATE_DIRECTORY is what systemd's StateDirectory= sets).
-export STATE_DIRECTORY="$tmp/state" XDG_STATE_HOME="$tmp/xdg-state"
+# runs the tests ($STATE_DIRECTORY is what systemd's StateDirectory= sets); the routine's place goes to
+# $tmp/runtime (RuntimeDirectory=).
+export STATE_DIRECTORY="$tmp/state" XDG_STATE_HOME="$tmp/xdg-state" RUNTIME_DIRECTORY="$tmp/runtime"
 
 bus_start() {
         "$tiptoed" "$@" 2>>"$tmp/daemon.log" &

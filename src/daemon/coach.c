@@ -254,14 +254,14 @@ static int make_way(struct coach *c, struct conf_error *err) {
         return 0;
 }
 
-/* Plays w's plan; on success the coach owns w. */
-static int launch(struct coach *c, struct workout *w, struct conf_error *err) {
+/* Plays w's plan, from the start or from a cue; on success the coach owns w. */
+static int launch(struct coach *c, struct workout *w, const struct session_from *from, struct conf_error *err) {
         struct setup *s = c->setup;
         struct output_spec spec = output_of(c);
         int r;
 
         c->workout = w; /* the session's first notifications look here */
-        r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, on_session, c,
+        r = session_start(c->event, w->plan, s->clips, s->voice, &spec, s->settings->volume, from, on_session, c,
                           &w->session);
         if (r < 0)
                 c->workout = NULL;
@@ -300,7 +300,7 @@ int coach_announce(struct coach *c, const char *name, unsigned minutes, struct c
         r = plan_announcement(text, clips_duration, c->setup->clips, &w->plan);
         if (r < 0)
                 return r;
-        r = launch(c, w, err);
+        r = launch(c, w, NULL, err);
         if (r < 0)
                 return r;
         log_info("Announcing %s: %s", w->routine->id, text);
@@ -320,7 +320,8 @@ bool coach_hush(struct coach *c) {
         return true;
 }
 
-int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
+/* A workout of the routine name, planned, once the way is made for it. */
+static int workout_new(struct coach *c, const char *name, struct workout **ret, struct conf_error *err) {
         _cleanup_(workout_freep) struct workout *w = NULL;
         int r;
 
@@ -333,7 +334,19 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         r = coach_plan(c, name, &w->routine, &w->plan, err);
         if (r < 0)
                 return r;
-        r = launch(c, w, err);
+        *ret = w;
+        w = NULL;
+        return 0;
+}
+
+int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf_error *err) {
+        _cleanup_(workout_freep) struct workout *w = NULL;
+        int r;
+
+        r = workout_new(c, name, &w, err);
+        if (r < 0)
+                return r;
+        r = launch(c, w, NULL, err);
         if (r < 0)
                 return r;
         w->scheduled = scheduled;
@@ -344,6 +357,59 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         emit(c, COACH_STARTED);
         emit(c, COACH_CHANGED);
         return 0;
+}
+
+int coach_go_on(struct coach *c, const struct place *p, struct conf_error *err) {
+        _cleanup_(workout_freep) struct workout *w = NULL;
+        const struct cue *cue;
+        int r;
+
+        r = workout_new(c, p->routine, &w, err);
+        if (r < 0)
+                return r;
+        /* The plan it was playing, or another: a file, the level or the voice changed since. */
+        if (w->plan->n_cues != p->cues || w->plan->total != p->total || !streq(w->plan->cues[p->cue].text, p->text))
+                return conf_error_set(err, -ESTALE, "%s is not the routine it was any more: start it afresh.",
+                                      p->routine);
+        r = launch(c, w, &(struct session_from){ .cue = p->cue, .paused = p->paused }, err);
+        if (r < 0)
+                return r;
+        w->scheduled = p->scheduled;
+        w->paused = p->paused_for;
+        w->paused_since = p->paused ? now_monotonic() : 0;
+        w->skipped_steps = p->skipped_steps;
+        cue = &w->plan->cues[p->cue];
+        log_info("Going on with %s from cue %zu, \"%s\", where it was when tiptoed stopped%s.", w->routine->id, p->cue,
+                 cue->text, p->paused ? ": paused, as it was" : "");
+        w = NULL;
+        emit(c, COACH_CHANGED);
+        return 0;
+}
+
+bool coach_place(struct coach *c, struct place *ret) {
+        struct workout *w = c->workout;
+        struct session_status st;
+
+        *ret = (struct place){};
+        if (!w || w->ended || w->stopping || w->announcement)
+                return false;
+        session_status(w->session, &st);
+        if (st.heard.cue < 0 || (st.heard.state != PLAYER_PLAYING && st.heard.state != PLAYER_PAUSED))
+                return false; /* before the first word: a start afresh is as good */
+        ret->routine = strdup(w->routine->id);
+        ret->text = strdup(w->plan->cues[st.heard.cue].text);
+        if (!ret->routine || !ret->text) {
+                place_done(ret);
+                return false;
+        }
+        ret->cues = w->plan->n_cues;
+        ret->cue = (size_t) st.heard.cue;
+        ret->total = w->plan->total;
+        ret->paused = st.heard.state == PLAYER_PAUSED && !st.reason; /* by the listener */
+        ret->scheduled = w->scheduled;
+        ret->paused_for = w->paused + (w->paused_since ? now_monotonic() - w->paused_since : 0);
+        ret->skipped_steps = w->skipped_steps;
+        return true;
 }
 
 int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err) {
@@ -363,7 +429,7 @@ int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err
         r = plan_silence(TONE_ALONE_USEC, &w->plan);
         if (r < 0)
                 return r;
-        r = launch(c, w, err);
+        r = launch(c, w, NULL, err);
         if (r < 0)
                 return r;
         r = session_command(w->session, tone);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "load.h"
+#include "place.h"
 #include "session.h"
 #include "setup.h"
 
@@ -69,6 +70,13 @@ int coach_command(struct coach *c, enum player_command command, struct conf_erro
  * button answers when nothing else would be heard. err is set only when no output opens;
  * -EAGAIN: too many commands in flight. */
 int coach_tone(struct coach *c, enum player_command tone, struct conf_error *err);
+/* Goes on with the routine at p (place.h), as coach_start() would start it but from its cue,
+ * paused if the listener had paused it: the plan must be the one it was (-ESTALE). It is
+ * not told of as started (COACH_STARTED): it started before. */
+int coach_go_on(struct coach *c, const struct place *p, struct conf_error *err);
+/* Where the routine playing is, for place_keep(), less its start (the scheduler's); false
+ * when none plays, or it has not said a word yet. */
+bool coach_place(struct coach *c, struct place *ret);
 /* What a play key means: the settings' routine when none plays (an announcement gives way
  * to it), else command (PLAYER_RESUME, PLAYER_TOGGLE). */
 int coach_play(struct coach *c, enum player_command command, struct conf_error *err);

@@ -147,7 +147,7 @@ int console_run(sd_event *e, const struct routine *routine, const struct plan *p
         if (r < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
 
-        r = session_start(e, plan, clips, voice, spec, volume, on_session, &c, &session);
+        r = session_start(e, plan, clips, voice, spec, volume, NULL, on_session, &c, &session);
         if (output_error_is_device(r)) /* said */
                 return -ENODEV;
         if (output_error_is_file(r)) /* the wav: file */

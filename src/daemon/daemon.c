@@ -42,6 +42,52 @@ static int read_buttons(struct daemon *d) {
         return input_set_map(d->input, b);
 }
 
+/* The routine's place, kept as it changes (a cue, a pause), for a daemon started again
+ * after this one died during it; gone once it ends. */
+static void keep_place(struct daemon *d) {
+        struct place p;
+
+        if (!d->place_dir)
+                return;
+        if (!coach_place(d->coach, &p)) {
+                if (d->place.kept)
+                        place_forget(d->place_dir);
+                d->place.kept = false;
+                return;
+        }
+        if (!d->place.kept || p.cue != d->place.cue || p.paused != d->place.paused) {
+                p.started = scheduler_started_at(d->scheduler);
+                p.saved = now_boottime();
+                d->place.kept = place_keep(d->place_dir, &p) >= 0;
+                d->place.cue = p.cue;
+                d->place.paused = p.paused;
+        }
+        place_done(&p);
+}
+
+/* The routine the daemon's last run died during, gone on with from its place. */
+static void go_on(struct daemon *d) {
+        struct conf_error err = {};
+        struct place p;
+        int r;
+
+        r = place_take(d->place_dir, now_boottime(), &p);
+        if (r == -EBADMSG)
+                log_warning("%s/place.json is not what tiptoed writes there: no routine is gone on with.",
+                            d->place_dir);
+        else if (r == -ESTALE)
+                log_info("%s was cut short by tiptoed's end over %u minutes ago: too long ago to go on with it.",
+                         p.routine, (unsigned) (PLACE_KEPT_USEC / USEC_PER_SEC / 60));
+        else if (r == 0) {
+                r = coach_go_on(d->coach, &p, &err);
+                if (r < 0)
+                        log_warning("Not going on with %s: %s", p.routine, r == -ENOMEM ? "out of memory." : err.text);
+                else
+                        scheduler_went_on(d->scheduler, p.started);
+        }
+        place_done(&p);
+}
+
 static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
         struct daemon *d = userdata;
 
@@ -55,14 +101,17 @@ static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
                         log_oom();
                 break;
         case COACH_CHANGED:
+                keep_place(d);
                 bus_publish(d);
                 mpris_publish(d);
                 notify_status(d);
                 break;
         case COACH_CUE:
+                keep_place(d);
                 bus_emit_cue(d);
                 break;
         case COACH_FINISHED:
+                keep_place(d);
                 scheduler_finished(d->scheduler);
                 bus_emit_finished(d);
                 break;
@@ -192,6 +241,7 @@ void daemon_done(struct daemon *d) {
         scheduler_free(d->scheduler);
         coach_free(d->coach);
         history_close(d->history);
+        free(d->place_dir);
         sd_event_source_disable_unref(d->give_up);
         sd_event_unref(d->event);
 }
@@ -247,6 +297,8 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
         r = read_buttons(d);
         if (r < 0)
                 return r;
+        if (d->bus_kind != BUS_NONE && place_dir(d->bus_kind == BUS_SYSTEM, &d->place_dir) >= 0)
+                go_on(d);
         scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
         notify_status(d);
         return 0;

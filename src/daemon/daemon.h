@@ -33,6 +33,11 @@ struct daemon {
                 usec_t position, at;
                 bool running;
         } mpris;
+        char *place_dir; /* where the routine's place is kept (place.h); NULL: nowhere */
+        struct {         /* what place.json holds now */
+                bool kept, paused;
+                size_t cue;
+        } place;
         bool stopping;
         int exit_status; /* once stopping: 0, or the negative errno daemon_run() returns */
         sd_event_source *give_up;

@@ -273,6 +273,14 @@ int history_end(struct history *h, usec_t started, usec_t at, enum outcome outco
         return append(h, o);
 }
 
+void history_went_on(struct history *h, usec_t started) {
+        for (size_t i = h->n_entries; i > 0; i--)
+                if (h->entries[i - 1].started == started && h->entries[i - 1].outcome == OUTCOME_CUT) {
+                        h->entries[i - 1].outcome = OUTCOME_PLAYING;
+                        return;
+                }
+}
+
 int history_unplayed(struct history *h, usec_t scheduled, const char *routine, enum outcome outcome) {
         json_object *o = record(outcome == OUTCOME_MISSED ? "missed" : "skipped", scheduled);
         if (!o)

@@ -50,6 +50,9 @@ int history_start(struct history *h, usec_t at, usec_t scheduled, const char *ro
 int history_end(struct history *h, usec_t started, usec_t at, enum outcome o, usec_t paused, usec_t heard,
                 unsigned skipped_steps);
 int history_unplayed(struct history *h, usec_t scheduled, const char *routine, enum outcome o);
+/* The routine that started at `started`, cut by the daemon's end, plays again (place.h):
+ * its end is to come. */
+void history_went_on(struct history *h, usec_t started);
 
 /* The last scheduled run dealt with (started, missed or skipped); 0: none. */
 usec_t history_last_scheduled(const struct history *h);

@@ -298,6 +298,15 @@ void scheduler_started(struct scheduler *s) {
                              level_to_string(coach_level(s->coach)));
 }
 
+void scheduler_went_on(struct scheduler *s, usec_t started) {
+        s->started = started;
+        history_went_on(s->history, started);
+}
+
+usec_t scheduler_started_at(const struct scheduler *s) {
+        return s->started;
+}
+
 void scheduler_finished(struct scheduler *s) {
         const struct coach_finished *f = coach_last(s->coach);
         enum outcome o = f->completed ? OUTCOME_COMPLETED : f->failed ? OUTCOME_FAILED : OUTCOME_STOPPED;

@@ -22,6 +22,11 @@ void scheduler_evaluate(struct scheduler *s);
 /* The coach started or finished a workout: into the history. */
 void scheduler_started(struct scheduler *s);
 void scheduler_finished(struct scheduler *s);
+/* A routine that started at `started` (its start in the history) is gone on with, after a
+ * restart: its end is recorded against that start. */
+void scheduler_went_on(struct scheduler *s, usec_t started);
+/* When the routine playing started, as the history has it. */
+usec_t scheduler_started_at(const struct scheduler *s);
 
 /* Stops the scheduled routine that has just started, and starts it again in minutes.
  * -ESRCH: no scheduled routine is in its first 5 minutes. */

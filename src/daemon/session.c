@@ -276,9 +276,26 @@ static int make_tones(struct session *s) {
         return 0;
 }
 
+/* Paused at a cue, as a routine whose device went away there: it goes on once the device
+ * plays (at once, or when it is back), unless the listener had paused it. */
+static int begin_at(struct session *s, const struct session_from *from, usec_t now) {
+        player_pause_at(&s->feed.player, s->track->clips[from->cue].start);
+        s->parked = s->output != NULL;
+        heard_now(s, now, &s->last);
+        if (!from->paused)
+                s->reason = "the sound device went away";
+        if (!s->output) {
+                log_warning("Paused until the sound device plays; trying it again every %u s.",
+                            (unsigned) (RETRY_USEC / USEC_PER_SEC));
+                sd_event_source_set_enabled(s->retry, SD_EVENT_ON);
+                return sd_event_source_set_time(s->retry, now + RETRY_USEC);
+        }
+        return from->paused ? 0 : session_command(s, PLAYER_RESUME);
+}
+
 int session_start(sd_event *e, const struct plan *plan, struct clips *clips, const struct voice *voice,
-                  const struct output_spec *spec, double volume, session_notify_fn notify, void *userdata,
-                  struct session **ret) {
+                  const struct output_spec *spec, double volume, const struct session_from *from,
+                  session_notify_fn notify, void *userdata, struct session **ret) {
         _cleanup_(session_freep) struct session *s = calloc(1, sizeof *s);
         usec_t now = now_monotonic();
         int r;
@@ -294,9 +311,9 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         s->announced = -1;
 
         r = output_open(spec, clips_sample_rate(clips), &s->output);
-        if (r < 0)
+        if (r < 0 && !(from && output_error_is_device(r)))
                 return r;
-        s->rate = s->output->rate;
+        s->rate = s->output ? s->output->rate : clips_sample_rate(clips);
 
         r = plan_lead_in(voice, clips_duration, clips, &s->lead_in_plan);
         if (r < 0)
@@ -319,7 +336,7 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         if (r < 0)
                 return r;
 
-        r = output_start(s->output, &s->feed);
+        r = from ? begin_at(s, from, now) : output_start(s->output, &s->feed);
         if (r < 0)
                 return r;
         r = look_soon(s, USEC_PER_SEC);

@@ -25,11 +25,20 @@ struct session_status {
         bool device;            /* an output is playing */
 };
 
-/* Builds the tracks (at the rate the output takes), opens the output and starts playing.
- * The plan and clips must outlive the session. -ENODEV: no device; the output said why. */
+/* Where a session begins when not at the start: at a cue, paused there as the listener
+ * left it, or going on from it ("Ready. 3, 2, 1" first) as soon as the device plays. */
+struct session_from {
+        size_t cue;
+        bool paused; /* by the listener: it stays paused */
+};
+
+/* Builds the tracks (at the rate the output takes), opens the output and starts playing,
+ * or, from a cue, begins there; one begun there with no device waits for it, as for a
+ * device lost. The plan and clips must outlive the session. -ENODEV: no device; the
+ * output said why. */
 int session_start(sd_event *e, const struct plan *plan, struct clips *clips, const struct voice *voice,
-                  const struct output_spec *spec, double volume, session_notify_fn notify, void *userdata,
-                  struct session **ret);
+                  const struct output_spec *spec, double volume, const struct session_from *from,
+                  session_notify_fn notify, void *userdata, struct session **ret);
 void session_free(struct session *s);
 DEFINE_POINTER_CLEANUP(struct session, session_free)
 

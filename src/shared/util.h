@@ -101,6 +101,13 @@ static inline usec_t now_monotonic(void) {
         return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
 }
 
+/* CLOCK_BOOTTIME now: time since the box booted, suspends included, whatever the wall clock does. */
+static inline usec_t now_boottime(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_BOOTTIME, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
 /* The first sample at or after instant t, at the given rate. */
 static inline uint64_t samples_from_usec(usec_t t, unsigned rate) {
         return (t * rate + USEC_PER_SEC - 1) / USEC_PER_SEC;
