@@ -9,6 +9,12 @@ tmp=$(mktemp -d)
 driver=
 trap 'kill $driver 2>/dev/null; bus_stop; rm -rf "$tmp"' EXIT
 KILLS=${KILLS:-200}
+# Each kill is a power cut here: the runtime directory goes with it, and with it the
+# routine's place, so no routine is gone on with (tests/test-resume.sh tests that).
+start_afresh() {
+        rm -rf "$RUNTIME_DIRECTORY"
+        bus_start -c "$tmp/settings.conf" -o null
+}
 
 cat >"$tmp/settings.conf" <<CONF
 routine = "short";
@@ -26,7 +32,7 @@ drive() {
 # sanitizer build on a busy one fit 84 in 200.
 i=0
 while [ "$i" -lt "$KILLS" ] || { [ "$(wc -l <"$tmp/acked")" -lt $((KILLS / 2)) ] && [ "$i" -lt $((KILLS * 3)) ]; }; do
-        bus_start -c "$tmp/settings.conf" -o null
+        start_afresh
         drive &
         driver=$!
         sleep "$(awk -v seed="$i$$" 'BEGIN { srand(seed); printf "%.3f", rand() * 0.3 }')"
@@ -42,7 +48,7 @@ while [ "$i" -lt "$KILLS" ] || { [ "$(wc -l <"$tmp/acked")" -lt $((KILLS / 2)) ]
 done
 acked=$(wc -l <"$tmp/acked")
 : >"$tmp/daemon.log"
-bus_start -c "$tmp/settings.conf" -o null
+start_afresh
 "$ctl" history --json >"$tmp/history.json"
 cat "$tmp/daemon.log" >>"$tmp/all.log"
 echo "# $i kills, $acked starts acknowledged, $(jq '.entries | length' "$tmp/history.json") entries," \

@@ -61,7 +61,7 @@ without_sound() {
         check "a few cues in" eventually 10 cue_begun 4
         killed
         again -o null
-        check "killed, started again: it goes on from the cue it was saying" went_on_from_last
+        check "killed, started again: it goes on from the cue it was saying" eventually 5 went_on_from_last
         check "playing" eventually 5 prop_is State 's "running"'
         check "to the end" eventually 40 prop_is State 's "idle"'
         check "the history holds one routine, completed, not a cut one and another" history_is '["completed"]'
