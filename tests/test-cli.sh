@@ -94,6 +94,12 @@ check "--once into a full disk (/dev/full) stops with the error, exit 74" \
 printf 'level = "easy";\naudio = {\n  volume = 5.0;\n};\n' >"$tmp/loud.conf"
 check "audio.volume out of range exits 78 at its line" \
         expect_exit 78 "loud.conf:3: 'volume' is 5, out of range: use 0 to 4" "$tiptoed" --config "$tmp/loud.conf" --plan
+printf 'audio = {\n  rate = 44100.5;\n};\n' >"$tmp/rate.conf"
+check "audio.rate not a whole number exits 78 at its line" \
+        expect_exit 78 "rate.conf:2: 'rate' must be a whole number, not 44100.5" "$tiptoed" --config "$tmp/rate.conf" --plan
+printf 'audio = { rate = 4000; };\n' >"$tmp/rate.conf"
+check "audio.rate out of range exits 78, saying the rates it takes" \
+        expect_exit 78 "rate.conf:1: 'rate' is 4000, out of range: use 8000 to 192000" "$tiptoed" --config "$tmp/rate.conf" --plan
 printf 'audio = { latency = 5000; };\n' >"$tmp/slow.conf"
 check "audio.latency out of range exits 78 at its line" \
         expect_exit 78 "slow.conf:1: 'latency' is 5000, out of range: use 10 to 1000" "$tiptoed" --config "$tmp/slow.conf" --plan

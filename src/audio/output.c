@@ -35,9 +35,11 @@ int output_name_match(const char *name, const char *target) {
         return 0;
 }
 
-struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec) {
+struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec,
+                                      unsigned rate) {
         struct output_spec spec = named ? *named : (struct output_spec){ OUTPUT_PORTAUDIO, device };
         spec.latency_msec = latency_msec;
+        spec.rate = rate;
         return spec;
 }
 
@@ -143,7 +145,9 @@ static int paced_open(const struct output_spec *spec, unsigned rate, struct outp
         return 0;
 }
 
+/* At the rate asked for, or else at the clips' rate. */
 int output_open(const struct output_spec *spec, unsigned rate, struct output **ret) {
+        rate = spec->rate ?: rate;
         return spec->kind == OUTPUT_PORTAUDIO ? portaudio_open(spec, rate, ret) : paced_open(spec, rate, ret);
 }
 

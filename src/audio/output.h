@@ -19,6 +19,7 @@ struct output_spec {
         const char *target;    /* the device (NULL: the default) or the file */
         bool quiet;            /* retrying a device that went away: no error messages */
         unsigned latency_msec; /* 0: AUDIO_LATENCY_MSEC */
+        unsigned rate;         /* 0: the clips' own */
 };
 
 struct output {
@@ -39,8 +40,10 @@ struct output_ops {
 
 /* Parses --output: -EINVAL for a spec that is none of the above. */
 int output_spec_parse(const char *s, struct output_spec *ret);
-/* The output named on the command line, or else the settings' device; at the settings' latency. */
-struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec);
+/* The output named on the command line, or else the settings' device; at the settings' latency
+ * and rate. */
+struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec,
+                                      unsigned rate);
 
 /* How a device's name answers the name asked for: 2 the same name, 1 one of its words (or
  * words: "USB Audio", "hw:1,0"), 0 neither; case does not matter. A word begins the name

@@ -240,13 +240,23 @@ static int number_in(const config_setting_t *s, const char *key, double min, dou
         return 0;
 }
 
-int conf_get_number(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
-                    struct conf_error *err) {
+static int get_number(const config_setting_t *group, const char *key, bool required, double min, double max,
+                      bool integer, double *ret, struct conf_error *err) {
         const config_setting_t *s;
         int r = member(group, key, required, &s, err);
         if (r < 0 || !s)
                 return r;
-        return number_in(s, key, min, max, false, ret, err);
+        return number_in(s, key, min, max, integer, ret, err);
+}
+
+int conf_get_number(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
+                    struct conf_error *err) {
+        return get_number(group, key, required, min, max, false, ret, err);
+}
+
+int conf_get_integer(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
+                     struct conf_error *err) {
+        return get_number(group, key, required, min, max, true, ret, err);
 }
 
 int conf_get_range(const config_setting_t *group, const char *key, bool required, double min, double max, bool integer,

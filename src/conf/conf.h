@@ -51,6 +51,9 @@ int conf_get_string(const config_setting_t *group, const char *key, bool require
 int conf_get_strdup(const config_setting_t *group, const char *key, bool required, char **ret, struct conf_error *err);
 int conf_get_number(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
                     struct conf_error *err);
+/* conf_get_number(), a whole number. */
+int conf_get_integer(const config_setting_t *group, const char *key, bool required, double min, double max, double *ret,
+                     struct conf_error *err);
 int conf_get_range(const config_setting_t *group, const char *key, bool required, double min, double max, bool integer,
                    struct range *ret, struct conf_error *err);
 /* A string, or a list of strings; *ret is NULL-terminated. */

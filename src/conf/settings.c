@@ -37,7 +37,7 @@ int settings_new_default(struct settings **ret) {
 static const char *const settings_keys[] = { "level", "routine",  "routine_dir", "voice",
                                              "audio", "schedule", "buttons",     NULL };
 static const char *const voice_keys[] = { "language", NULL };
-static const char *const audio_keys[] = { "device", "volume", "latency", NULL };
+static const char *const audio_keys[] = { "device", "volume", "latency", "rate", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
@@ -96,7 +96,7 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         if (r < 0)
                 return r;
         if (g) {
-                double latency = s->audio_latency_msec;
+                double latency = s->audio_latency_msec, rate = 0;
                 r = conf_check_keys(g, audio_keys, err);
                 if (r < 0)
                         return r;
@@ -110,6 +110,10 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                 if (r < 0)
                         return r;
                 s->audio_latency_msec = (unsigned) latency;
+                r = conf_get_integer(g, "rate", false, AUDIO_RATE_MIN, AUDIO_RATE_MAX, &rate, err);
+                if (r < 0)
+                        return r;
+                s->audio_rate = (unsigned) rate;
         }
 
         r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);

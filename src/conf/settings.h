@@ -12,6 +12,11 @@
 #define AUDIO_LATENCY_MIN_MSEC 10
 #define AUDIO_LATENCY_MAX_MSEC 1000
 
+/* audio.rate: the rate the device is opened at, the clips resampled to it once, before
+ * playing; 0, the default, plays them at the voice's own. */
+#define AUDIO_RATE_MIN 8000
+#define AUDIO_RATE_MAX 192000
+
 struct settings {
         char *path; /* NULL: built-in defaults */
         enum level level;
@@ -22,6 +27,7 @@ struct settings {
         double volume;               /* 1.0 as spoken; louder only as far as it does not clip */
         unsigned audio_latency_msec; /* sound held by the device: pauses take this long, and
                                       * the fewer its refills the less CPU */
+        unsigned audio_rate;         /* Hz, or 0: the voice's */
         struct schedule schedule;    /* when the daemon starts a routine by itself */
         struct buttons buttons;      /* the input devices it reads, and what their keys do */
 };
