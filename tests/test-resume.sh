@@ -162,11 +162,34 @@ exit70_heard() {
         ended_once && resumed_right "$tmp/before.log" "$tmp/before.wav" "$tmp/after.wav" "$GAP_MS"
 }
 
+# audio.rate other than the clips': killed, and started again while the server is gone,
+# the daemon builds its track at the rate it will ask for, and plays when the server is back.
+rate_back_played() {
+        { cat "$tmp/settings.conf"; echo 'audio = { rate = 44100; };'; } >"$tmp/rate.conf"
+        rm -f "$place"
+        bus_start -v -c "$tmp/rate.conf"
+        "$ctl" start >/dev/null && eventually 15 cue_begun 4 || return 1
+        killed
+        pulse_stop
+        mv "$tmp/daemon.log" "$tmp/before.log"
+        bus_start -v -c "$tmp/rate.conf"
+        eventually 10 prop_is PauseReason 's "audio"' && pulse_start || return 1
+        eventually 15 prop_is State 's "running"' || { cat "$tmp/daemon.log"; return 1; }
+        said "^tiptoed: Playing on .* at 44100 Hz, .* again" && eventually 60 prop_is State 's "idle"'
+}
+rate_back() {
+        rate_back_played && ended_once && return 0
+        bus_stop
+        return 1
+}
+
 if [ -n "${ALSA_CONFIG_PATH:-}" ] && dpkg-query -W -f='${Version}\n' libportaudio2 | grep -q '^19\.[67]\.'; then
         check "sound server gone under pipewire-alsa: exit 70, started again, went on from the right cue when it was back" \
                 exit70_heard
 else
         check "killed mid-routine, started again: went on from the right cue, nothing skipped" killed_heard
+        export STATE_DIRECTORY="$tmp/state-rate"
+        check "audio.rate 44100, started again with the server gone: it plays at 44100 Hz once it is back" rate_back
 fi
 
 finish

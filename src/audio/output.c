@@ -145,9 +145,12 @@ static int paced_open(const struct output_spec *spec, unsigned rate, struct outp
         return 0;
 }
 
-/* At the rate asked for, or else at the clips' rate. */
+unsigned output_spec_rate(const struct output_spec *spec, unsigned clips_rate) {
+        return spec->rate ?: clips_rate;
+}
+
 int output_open(const struct output_spec *spec, unsigned rate, struct output **ret) {
-        rate = spec->rate ?: rate;
+        rate = output_spec_rate(spec, rate);
         return spec->kind == OUTPUT_PORTAUDIO ? portaudio_open(spec, rate, ret) : paced_open(spec, rate, ret);
 }
 

@@ -44,6 +44,8 @@ int output_spec_parse(const char *s, struct output_spec *ret);
  * and rate. */
 struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec,
                                       unsigned rate);
+/* The rate a device is asked for: the settings', or else the clips' own. */
+unsigned output_spec_rate(const struct output_spec *spec, unsigned clips_rate);
 
 /* How a device's name answers the name asked for: 2 the same name, 1 one of its words (or
  * words: "USB Audio", "hw:1,0"), 0 neither; case does not matter. A word begins the name

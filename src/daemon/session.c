@@ -313,7 +313,8 @@ int session_start(sd_event *e, const struct plan *plan, struct clips *clips, con
         r = output_open(spec, clips_sample_rate(clips), &s->output);
         if (r < 0 && !(from && output_error_is_device(r)))
                 return r;
-        s->rate = s->output ? s->output->rate : clips_sample_rate(clips);
+        /* With no device yet, the track is built at the rate it will be asked for. */
+        s->rate = s->output ? s->output->rate : output_spec_rate(spec, clips_sample_rate(clips));
 
         r = plan_lead_in(voice, clips_duration, clips, &s->lead_in_plan);
         if (r < 0)
