@@ -93,9 +93,23 @@ static void test_track_at_another_rate(void **state) {
                 assert_true(peak_b > peak_a * 0.8 && peak_b < peak_a * 1.2);
         }
         /* Equal texts share one resampled clip, as they share one synthesized clip. */
-        assert_true(t48->n_owned < p->n_cues);
-        assert_int_equal(t48->n_owned, clips_count(pl.clips));
+        assert_int_equal(clips_resampled_count(pl.clips), clips_count(pl.clips));
+        assert_true(clips_count(pl.clips) < p->n_cues);
 
+        /* The cache keeps them: the next start at that rate resamples nothing, and plays
+         * the very same samples. */
+        struct track *again = NULL;
+        assert_int_equal(track_build(p, pl.clips, 48000, &again), 0);
+        assert_int_equal(clips_resampled_count(pl.clips), clips_count(pl.clips));
+        for (size_t i = 0; i < p->n_cues; i++)
+                assert_ptr_equal(again->clips[i].clip, t48->clips[i].clip);
+        track_free(again);
+
+        /* Freed before the cache, a track leaves its clips there for the next one. */
+        track_free(t48);
+        assert_int_equal(track_build(p, pl.clips, 44100, &t48), 0);
+        assert_int_equal(clips_resampled_count(pl.clips), 2 * clips_count(pl.clips));
+        assert_int_equal(t48->rate, 44100);
         track_free(t48);
         planned_free(&pl);
 }

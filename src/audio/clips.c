@@ -1,11 +1,20 @@
 #include <errno.h>
+#include <soxr.h>
 
 #include "clips.h"
 #include "log.h"
 
+/* The clip at another rate than the speech's, made when first asked for. */
+struct resampled {
+        unsigned rate;
+        struct clip clip;
+        struct resampled *next;
+};
+
 struct entry {
         char *text;
         struct clip *clip;
+        struct resampled *resampled;
         struct entry *next;
 };
 
@@ -16,6 +25,7 @@ struct clips {
         struct entry **buckets;
         size_t n_buckets;
         size_t n_entries;
+        size_t n_resampled;
 };
 
 static uint64_t hash(const char *s) {
@@ -60,6 +70,11 @@ void clips_unref(struct clips *c) {
                         next = e->next;
                         free(e->text);
                         clip_free(e->clip);
+                        for (struct resampled *x = e->resampled, *n; x; x = n) {
+                                n = x->next;
+                                free(x->clip.samples);
+                                free(x);
+                        }
                         free(e);
                 }
         free(c->buckets);
@@ -83,14 +98,14 @@ static void grow(struct clips *c) {
         c->n_buckets = n;
 }
 
-int clips_get(struct clips *c, const char *text, const struct clip **ret) {
+static int entry_get(struct clips *c, const char *text, struct entry **ret) {
         size_t k = hash(text) % c->n_buckets;
         struct entry *e;
         int r;
 
         for (e = c->buckets[k]; e; e = e->next)
                 if (streq(e->text, text)) {
-                        *ret = e->clip;
+                        *ret = e;
                         return 0;
                 }
 
@@ -112,12 +127,78 @@ int clips_get(struct clips *c, const char *text, const struct clip **ret) {
         c->buckets[k] = e;
         if (++c->n_entries > c->n_buckets)
                 grow(c);
+        *ret = e;
+        return 0;
+}
+
+int clips_get(struct clips *c, const char *text, const struct clip **ret) {
+        struct entry *e;
+        int r = entry_get(c, text, &e);
+        if (r < 0)
+                return r;
         *ret = e->clip;
+        return 0;
+}
+
+/* Through libsoxr, at its high quality: once per clip and rate, never while playing. */
+static int resample(const struct clip *in, unsigned from, unsigned to, struct clip *ret) {
+        soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
+        soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+        size_t n = (size_t) (((uint64_t) in->n_samples * to + from - 1) / from), done = 0;
+        soxr_error_t e;
+
+        ret->samples = calloc(MAX(n, (size_t) 1), sizeof *ret->samples);
+        if (!ret->samples)
+                return -ENOMEM;
+        e = soxr_oneshot(from, to, 1, in->samples, in->n_samples, NULL, ret->samples, n, &done, &io, &quality, NULL);
+        if (e) {
+                free(ret->samples);
+                ret->samples = NULL;
+                return log_error_errno(EINVAL, "Failed to resample speech from %u to %u Hz: %s", from, to, e);
+        }
+        ret->n_samples = done;
+        return 0;
+}
+
+int clips_get_at(struct clips *c, const char *text, unsigned rate, const struct clip **ret) {
+        unsigned from = clips_sample_rate(c);
+        struct resampled *x;
+        struct entry *e;
+        int r = entry_get(c, text, &e);
+
+        if (r < 0)
+                return r;
+        if (rate == 0 || rate == from) {
+                *ret = e->clip;
+                return 0;
+        }
+        for (x = e->resampled; x; x = x->next)
+                if (x->rate == rate) {
+                        *ret = &x->clip;
+                        return 0;
+                }
+        x = calloc(1, sizeof *x);
+        if (!x)
+                return -ENOMEM;
+        r = resample(e->clip, from, rate, &x->clip);
+        if (r < 0) {
+                free(x);
+                return r;
+        }
+        x->rate = rate;
+        x->next = e->resampled;
+        e->resampled = x;
+        c->n_resampled++;
+        *ret = &x->clip;
         return 0;
 }
 
 size_t clips_count(const struct clips *c) {
         return c->n_entries;
+}
+
+size_t clips_resampled_count(const struct clips *c) {
+        return c->n_resampled;
 }
 
 unsigned clips_sample_rate(const struct clips *c) {

@@ -1,4 +1,5 @@
-/* The clip cache: every distinct phrase is synthesized once and kept. */
+/* The clip cache: every distinct phrase is synthesized once and kept, and so is each
+ * resampling of it. */
 #pragma once
 
 #include "speech.h"
@@ -15,8 +16,14 @@ DEFINE_POINTER_CLEANUP(struct clips, clips_unref)
 
 /* The clip for text, synthesized on first use. It lives as long as the cache. */
 int clips_get(struct clips *c, const char *text, const struct clip **ret);
+/* The same at rate (0: the speech's), resampled on first use and kept as long as the
+ * cache, so that a device opened at its own rate costs the resampling once a day, not
+ * at every start. */
+int clips_get_at(struct clips *c, const char *text, unsigned rate, const struct clip **ret);
 
 size_t clips_count(const struct clips *c);
+/* How many clips were resampled to some rate: each once. */
+size_t clips_resampled_count(const struct clips *c);
 unsigned clips_sample_rate(const struct clips *c);
 
 /* A phrase_duration_fn over the cache: userdata is the struct clips. */

@@ -49,10 +49,6 @@ void clip_trim(struct clip *c) {
 void track_free(struct track *t) {
         if (!t)
                 return;
-        for (size_t i = 0; i < t->n_owned; i++)
-                free(t->owned[i].samples);
-        free(t->owned);
-        free(t->sources);
         free(t->clips);
         free(t);
 }

@@ -33,9 +33,6 @@ struct track {
         size_t n_clips;
         uint64_t length; /* samples */
         unsigned rate;
-        struct clip *owned; /* the clips resampled to rate, when that is not the speech rate */
-        const struct clip **sources;
-        size_t n_owned;
 };
 
 void track_free(struct track *t);
