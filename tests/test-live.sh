@@ -89,7 +89,10 @@ ran_dry() {
                 [ "$(grep -c ': a gap of ' "$tmp/err")" -gt 1 ] || break
                 echo "take $take, played again: $(grep -o 'a gap of [0-9.]* ms at [0-9.]* s' "$tmp/err" | tr '\n' ' ')"
         done
-        "$heard" --tolerance-ms "$dry_ms" "$tmp/dry.wav" "$routine" "$voice"
+        "$heard" --tolerance-ms "$dry_ms" "$tmp/dry.wav" "$routine" "$voice" && return
+        echo "what the daemon said of its device:"
+        grep -E 'gap|thrown|dry|later|sooner|revis' "$tmp/err"
+        return 1
 }
 dry_ms=$((GAP_MS > 20 ? GAP_MS : 20))
 check "the device runs dry for a moment: the time comes out of the next silence, every gap within $dry_ms ms" ran_dry
