@@ -36,11 +36,11 @@ live_setup() {
 # pipewire-alsa cannot be installed beside pulseaudio, so ./bootstrap unpacks it into
 # tests/debs/; an ALSA configuration of our own ($ALSA_CONFIG_PATH) is the system's, less
 # pulseaudio's hook that makes "default" the pulse plugin, plus pipewire-alsa's files.
-PIPEWIRE_ALSA=${PIPEWIRE_ALSA:-${top_builddir:-$PWD}/tests/debs/pipewire-alsa}
+PIPEWIRE_ALSA_DEBS=${PIPEWIRE_ALSA_DEBS:-${top_builddir:-$PWD}/tests/debs/pipewire-alsa}
 pipewire_alsa() {
-        lib=$(echo "$PIPEWIRE_ALSA"/usr/lib/*/alsa-lib)
+        lib=$(echo "$PIPEWIRE_ALSA_DEBS"/usr/lib/*/alsa-lib)
         if [ ! -f "$lib/libasound_module_pcm_pipewire.so" ]; then
-                echo "# pipewire-alsa is not unpacked in $PIPEWIRE_ALSA: ./bootstrap test does it" >&2
+                echo "# pipewire-alsa is not unpacked in $PIPEWIRE_ALSA_DEBS: ./bootstrap test does it" >&2
                 return 1
         fi
         conf="$PULSE_TMP/alsa"
@@ -60,7 +60,7 @@ pipewire_alsa() {
         printf 'pcm_type.pipewire { lib "%s" }\nctl_type.pipewire { lib "%s" }\n' \
                 "$lib/libasound_module_pcm_pipewire.so" "$lib/libasound_module_ctl_pipewire.so" \
                 >"$conf/conf.d/49-pipewire-lib.conf"
-        cp "$PIPEWIRE_ALSA"/usr/share/alsa/alsa.conf.d/*.conf "$conf/conf.d/"
+        cp "$PIPEWIRE_ALSA_DEBS"/usr/share/alsa/alsa.conf.d/*.conf "$conf/conf.d/"
         sed "s|\"/etc/alsa/conf.d\"|\"$conf/conf.d\"|" /usr/share/alsa/alsa.conf >"$conf/alsa.conf"
         rm -f "$HOME/.asoundrc"
 }

@@ -197,6 +197,84 @@ interrupted() {
         [ "$rc" -eq 130 ] || { echo "exit $rc, expected 130"; return 1; }
 }
 check "Ctrl-C fades out and exits 130" interrupted
+
+# The stream tells the server what it is, for the server's ducking policy to act on; the
+# user's environment has the last word. role_of_stream ROLE [NAME=VALUE...]: with that
+# environment, the server sees media.role ROLE on tiptoed's stream.
+role_of_stream() {
+        expect=$1
+        shift
+        env "$@" "$tiptoed" --once "$routine" </dev/null 2>/dev/null &
+        pid=$!
+        role=
+        for _ in $(seq 100); do
+                role=$(pactl list sink-inputs 2>/dev/null | sed -n 's/^[[:space:]]*media.role = "\(.*\)"$/\1/p')
+                [ -n "$role" ] && break
+                sleep 0.1
+        done
+        kill -INT $pid
+        wait $pid
+        [ "$role" = "$expect" ] || { echo "media.role is \"$role\", expected \"$expect\""; return 1; }
+}
+check "the stream tells the server it is an announcement (media.role)" role_of_stream announcement
+check "a role in the user's environment is the one the server sees" \
+        role_of_stream phone 'PULSE_PROP_media.role=phone' 'PIPEWIRE_ALSA={ media.role = "phone" }'
+# PulseAudio's module-role-ducking, loaded as README says, lowers music by the set amount
+# while tiptoed's stream is open, and brings it back exactly when it closes. The stream is
+# open for the whole routine, quiet between cues included, so the music stays down for
+# the whole routine, not cue by cue. Music: a 440 Hz tone at -12 dBFS, played by paplay
+# with role music; its level is read from the recording, 100 ms at a time, at 440 Hz.
+duck_by_role() {
+        python3 -c '
+import math, struct, wave
+rate = 22050
+w = wave.open("'"$tmp"'/music.wav", "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
+w.writeframes(b"".join(struct.pack("<h", int(8231 * math.sin(2 * math.pi * 440 * i / rate))) for i in range(45 * rate)))'
+        module=$(pactl load-module module-role-ducking trigger_roles=announcement ducking_roles=music volume=-20dB) ||
+                return 1
+        record_start "$tmp/duck.wav" || return 1
+        paplay --property=media.role=music "$tmp/music.wav" &
+        music=$!
+        sleep 2
+        rc=0
+        "$tiptoed" --once "$routine" </dev/null 2>"$tmp/err" || rc=$?
+        sleep 2
+        kill $music
+        wait $music
+        record_stop
+        pactl unload-module "$module"
+        [ "$rc" -eq 0 ] || { cat "$tmp/err"; return 1; }
+        python3 - "$tmp/duck.wav" <<'PY'
+import math, statistics, struct, sys, wave
+
+w = wave.open(sys.argv[1])
+rate, channels = w.getframerate(), w.getnchannels()
+data = w.readframes(w.getnframes())
+x = struct.unpack("<%dh" % (len(data) // 2), data)[::channels]
+n = rate // 10
+k = 2 * math.cos(2 * math.pi * 440 / rate)
+
+def level(i):  # dBFS of the 440 Hz tone in the 100 ms from window i
+    s1 = s2 = 0.0
+    for v in x[i * n:(i + 1) * n]:
+        s1, s2 = v + k * s1 - s2, s1
+    return 20 * math.log10(max(math.sqrt(max(s1 * s1 + s2 * s2 - k * s1 * s2, 0)) * 2 / n, 1e-3) / 32768)
+
+levels = [level(i) for i in range(len(x) // n)]
+# The music alone: from 0.5 s to 1.5 s, and in the last second but its final 200 ms;
+# the routine: 5 s to 20 s of the recording, well inside its 24 s.
+before = statistics.median(levels[5:15])
+during = statistics.median(levels[50:200])
+after = statistics.median(levels[-10:-2])
+print("# music before %.1f dBFS, during the routine %.1f, after %.1f" % (before, during, after))
+ok = abs(before + 12) < 1 and abs(during - before + 20) < 1.5 and abs(after - before) < 0.5
+sys.exit(0 if ok else 1)
+PY
+}
+[ "$SOUND_SERVER" = pipewire ] ||
+        check "with module-role-ducking, music is 20 dB down while the routine plays, back after" duck_by_role
+
 if [ "$SOUND_SERVER" = pipewire ]; then
         pulse_stop
         SINK_RATE=48000

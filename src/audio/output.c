@@ -8,6 +8,13 @@
 #include "output.h"
 #include "wav.h"
 
+void output_announce_role(void) {
+        /* libpulse adds PULSE_PROP_<key> to every client's properties, and a stream takes
+         * its client's; pipewire-alsa reads its stream's properties from PIPEWIRE_ALSA. */
+        (void) setenv("PULSE_PROP_media.role", "announcement", false);
+        (void) setenv("PIPEWIRE_ALSA", "{ media.role = \"announcement\" }", false);
+}
+
 int output_spec_parse(const char *s, struct output_spec *ret) {
         if (streq(s, "null"))
                 *ret = (struct output_spec){ OUTPUT_NULL, NULL };

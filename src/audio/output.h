@@ -38,6 +38,12 @@ struct output_ops {
         void (*free)(struct output *o);
 };
 
+/* Tells the sound server what tiptoed's streams are, so that its policy can lower music
+ * under them (PulseAudio's module-role-ducking, WirePlumber): media.role "announcement",
+ * through the environment that ALSA's pulse plugin (libpulse) and pipewire-alsa read when
+ * a stream opens, unless the user's environment already says. Call before any thread. */
+void output_announce_role(void);
+
 /* Parses --output: -EINVAL for a spec that is none of the above. */
 int output_spec_parse(const char *s, struct output_spec *ret);
 /* The output named on the command line, or else the settings' device; at the settings' latency

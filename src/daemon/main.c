@@ -453,6 +453,7 @@ int main(int argc, char *argv[]) {
         int r, signal = 0;
 
         log_setup();
+        output_announce_role();
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
