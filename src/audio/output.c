@@ -42,11 +42,10 @@ int output_name_match(const char *name, const char *target) {
         return 0;
 }
 
-struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec,
-                                      unsigned rate) {
-        struct output_spec spec = named ? *named : (struct output_spec){ OUTPUT_PORTAUDIO, device };
-        spec.latency_msec = latency_msec;
-        spec.rate = rate;
+struct output_spec output_spec_choose(const struct output_spec *named, const struct settings *settings) {
+        struct output_spec spec = named ? *named : (struct output_spec){ OUTPUT_PORTAUDIO, settings->audio_device };
+        spec.latency_msec = settings->audio_latency_msec;
+        spec.rate = settings->audio_rate;
         return spec;
 }
 

@@ -48,8 +48,7 @@ void output_announce_role(void);
 int output_spec_parse(const char *s, struct output_spec *ret);
 /* The output named on the command line, or else the settings' device; at the settings' latency
  * and rate. */
-struct output_spec output_spec_choose(const struct output_spec *named, const char *device, unsigned latency_msec,
-                                      unsigned rate);
+struct output_spec output_spec_choose(const struct output_spec *named, const struct settings *settings);
 /* The rate a device is asked for: the settings', or else the clips' own. */
 unsigned output_spec_rate(const struct output_spec *spec, unsigned clips_rate);
 

@@ -59,9 +59,7 @@ static struct setup_overrides overrides(const struct coach *c) {
 }
 
 static struct output_spec output_of(const struct coach *c) {
-        const struct settings *s = c->setup->settings;
-        return output_spec_choose(c->options.output_set ? &c->options.output : NULL, s->audio_device,
-                                  s->audio_latency_msec, s->audio_rate);
+        return output_spec_choose(c->options.output_set ? &c->options.output : NULL, c->setup->settings);
 }
 
 /* Synthesizes every phrase of every routine there is now, before anyone asks: then Start,

@@ -283,8 +283,7 @@ static void print_plan(const struct plan *p) {
 static int play(const struct settings *s, const struct routine *routine, const struct plan *plan, struct clips *clips,
                 const struct voice *voice, int *signal) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        struct output_spec spec = output_spec_choose(arg.output_set ? &arg.output : NULL, s->audio_device,
-                                                     s->audio_latency_msec, s->audio_rate);
+        struct output_spec spec = output_spec_choose(arg.output_set ? &arg.output : NULL, s);
         int r;
 
         r = sd_event_new(&e);
