@@ -17,8 +17,8 @@ DEFINE_POINTER_CLEANUP(struct clips, clips_unref)
 /* The clip for text, synthesized on first use. It lives as long as the cache. */
 int clips_get(struct clips *c, const char *text, const struct clip **ret);
 /* The same at rate (0: the speech's), resampled on first use and kept as long as the
- * cache, so that a device opened at its own rate costs the resampling once a day, not
- * at every start. */
+ * cache, so that a device opened at its own rate costs the resampling at the first start,
+ * not at every one. */
 int clips_get_at(struct clips *c, const char *text, unsigned rate, const struct clip **ret);
 
 size_t clips_count(const struct clips *c);

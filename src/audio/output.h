@@ -39,7 +39,7 @@ struct output_ops {
 };
 
 /* Tells the sound server what tiptoed's streams are, so that its policy can lower music
- * under them (PulseAudio's module-role-ducking, WirePlumber): media.role "announcement",
+ * under them (PulseAudio's module-role-ducking, a WirePlumber policy): media.role "announcement",
  * through the environment that ALSA's pulse plugin (libpulse) and pipewire-alsa read when
  * a stream opens, unless the user's environment already says. Call before any thread. */
 void output_announce_role(void);
