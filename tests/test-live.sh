@@ -243,6 +243,11 @@ w.writeframes(b"".join(struct.pack("<h", int(8231 * math.sin(2 * math.pi * 440 *
         record_start "$tmp/duck.wav" || return 1
         paplay --property=media.role=music "$tmp/music.wav" &
         music=$!
+        # Two seconds of music alone, counted from when the server has its stream.
+        for _ in $(seq 100); do
+                pactl list sink-inputs 2>/dev/null | grep -q 'media.role = "music"' && break
+                sleep 0.1
+        done
         sleep 2
         rc=0
         "$tiptoed" --once "$routine" </dev/null 2>"$tmp/err" || rc=$?
