@@ -240,12 +240,11 @@ int buttons_parse(const config_setting_t *g, struct buttons *ret, struct conf_er
         if (r < 0)
                 return r;
 
-        const config_setting_t *s = config_setting_get_member(g, "grab");
-        if (s && config_setting_type(s) != CONFIG_TYPE_BOOL)
-                return conf_fail(err, s, "'grab' is true or false");
-        b.grab = s && config_setting_get_bool(s);
+        r = conf_get_bool(g, "grab", false, &b.grab, err);
+        if (r < 0)
+                return r;
 
-        s = config_setting_get_member(g, "keys");
+        const config_setting_t *s = config_setting_get_member(g, "keys");
         if (!s)
                 media_keys(&b);
         else {

@@ -297,12 +297,38 @@ int conf_get_range(const config_setting_t *group, const char *key, bool required
         return 0;
 }
 
+char **strv_copy(char *const *v) {
+        size_t n = 0;
+        while (v[n])
+                n++;
+        _cleanup_(strv_freep) char **c = calloc(n + 1, sizeof *c);
+        if (!c)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (!(c[i] = strdup(v[i])))
+                        return NULL;
+        char **ret = c;
+        c = NULL;
+        return ret;
+}
+
 void strv_free(char **v) {
         if (!v)
                 return;
         for (char **p = v; *p; p++)
                 free(*p);
         free(v);
+}
+
+int conf_get_bool(const config_setting_t *group, const char *key, bool required, bool *ret, struct conf_error *err) {
+        const config_setting_t *s;
+        int r = member(group, key, required, &s, err);
+        if (r < 0 || !s)
+                return r;
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+                return conf_fail(err, s, "'%s' is true or false, not %s", key, type_name(config_setting_type(s)));
+        *ret = config_setting_get_bool(s);
+        return 0;
 }
 
 int conf_get_strv(const config_setting_t *group, const char *key, bool required, char ***ret, struct conf_error *err) {

@@ -58,6 +58,8 @@ int conf_get_range(const config_setting_t *group, const char *key, bool required
                    struct range *ret, struct conf_error *err);
 /* A string, or a list of strings; *ret is NULL-terminated. */
 int conf_get_strv(const config_setting_t *group, const char *key, bool required, char ***ret, struct conf_error *err);
+/* true or false. */
+int conf_get_bool(const config_setting_t *group, const char *key, bool required, bool *ret, struct conf_error *err);
 /* A string that must be one of choices (NULL-terminated); *ret is its index. */
 int conf_get_choice(const config_setting_t *group, const char *key, const char *const *choices, int *ret,
                     struct conf_error *err);
@@ -69,6 +71,8 @@ int conf_get_list(const config_setting_t *parent, const char *key, bool required
                   struct conf_error *err);
 
 void strv_free(char **v);
+/* A copy of a NULL-terminated list, or NULL when out of memory. */
+char **strv_copy(char *const *v);
 DEFINE_POINTER_CLEANUP(char *, strv_free)
 
 /* "Did you mean": the candidate nearest to what was written, letters' case aside. */
