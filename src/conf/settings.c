@@ -13,6 +13,7 @@ void settings_free(struct settings *s) {
         free(s->audio_device);
         schedule_done(&s->schedule);
         buttons_done(&s->buttons);
+        strv_free(s->duck.players);
         free(s);
 }
 
@@ -24,6 +25,9 @@ int settings_new_default(struct settings **ret) {
         s->volume = 1.0;
         s->audio_latency_msec = AUDIO_LATENCY_MSEC;
         buttons_none(&s->buttons);
+        s->duck = (struct duck_settings){
+                .mpris = true, .volume = DUCK_VOLUME, .fade_msec = DUCK_FADE_MSEC, .latency_msec = DUCK_LATENCY_MSEC
+        };
         s->routine = strdup("morning-feet");
         s->language = strdup("en");
         if (!s->routine || !s->language) {
@@ -34,10 +38,11 @@ int settings_new_default(struct settings **ret) {
         return 0;
 }
 
-static const char *const settings_keys[] = { "level", "routine",  "routine_dir", "voice",
-                                             "audio", "schedule", "buttons",     NULL };
+static const char *const settings_keys[] = { "level",    "routine", "routine_dir", "voice", "audio",
+                                             "schedule", "buttons", "duck",        NULL };
 static const char *const voice_keys[] = { "language", NULL };
 static const char *const audio_keys[] = { "device", "volume", "latency", "rate", NULL };
+static const char *const duck_keys[] = { "mpris", "volume", "fade", "latency", "players", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
@@ -114,6 +119,33 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                 if (r < 0)
                         return r;
                 s->audio_rate = (unsigned) rate;
+        }
+
+        r = conf_get_group(root, "duck", false, &g, err);
+        if (r < 0)
+                return r;
+        if (g) {
+                double fade = s->duck.fade_msec, latency = s->duck.latency_msec;
+                r = conf_check_keys(g, duck_keys, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_bool(g, "mpris", false, &s->duck.mpris, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_number(g, "volume", false, 0.0, 1.0, &s->duck.volume, err);
+                if (r < 0)
+                        return r;
+                r = conf_get_integer(g, "fade", false, 0, DUCK_FADE_MAX_MSEC, &fade, err);
+                if (r < 0)
+                        return r;
+                s->duck.fade_msec = (unsigned) fade;
+                r = conf_get_integer(g, "latency", false, 0, DUCK_FADE_MAX_MSEC, &latency, err);
+                if (r < 0)
+                        return r;
+                s->duck.latency_msec = (unsigned) latency;
+                r = conf_get_strv(g, "players", false, &s->duck.players, err);
+                if (r < 0)
+                        return r;
         }
 
         r = schedule_parse(config_setting_get_member(root, "schedule"), &s->schedule, err);

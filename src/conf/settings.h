@@ -17,6 +17,20 @@
 #define AUDIO_RATE_MIN 8000
 #define AUDIO_RATE_MAX 192000
 
+/* duck: other players (MPRIS) lowered while tiptoed speaks. */
+#define DUCK_VOLUME 0.5 /* of each player's Volume: about 18 dB down on mpv and MPD */
+#define DUCK_FADE_MSEC 250
+#define DUCK_FADE_MAX_MSEC 2000
+#define DUCK_LATENCY_MSEC 100 /* mpv through PulseAudio: bench/duck */
+
+struct duck_settings {
+        bool mpris;            /* lower the other MPRIS players' Volume while a cue is heard */
+        double volume;         /* what each keeps of its Volume, 0 to 1 */
+        unsigned fade_msec;    /* how long the way down and the way up each take */
+        unsigned latency_msec; /* how much later than it is told a player is heard */
+        char **players;        /* which, by the name after org.mpris.MediaPlayer2.; NULL: all */
+};
+
 struct settings {
         char *path; /* NULL: built-in defaults */
         enum level level;
@@ -30,6 +44,7 @@ struct settings {
         unsigned audio_rate;         /* Hz, or 0: the voice's */
         struct schedule schedule;    /* when the daemon starts a routine by itself */
         struct buttons buttons;      /* the input devices it reads, and what their keys do */
+        struct duck_settings duck;
 };
 
 int settings_new_default(struct settings **ret);

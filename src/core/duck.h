@@ -1,9 +1,9 @@
 /* Ducking: how far other players are lowered, as a pure function of when speech is heard.
  * The way down ends as a cue begins, the way up begins a moment after it ends, each as the
  * player is heard (what it is told now it plays a latency later), and each is a raised
- * cosine on a logarithmic scale of volume, so no step is heard. Cues closer
- * than DUCK_MERGE_USEC are one span: music that came back for a breath between counts
- * would pump. */
+ * cosine on a logarithmic scale of volume, so no step is heard. Cues closer than
+ * DUCK_MERGE_USEC are one span: music that came back for a breath between counts would
+ * pump. */
 #pragma once
 
 #include "util.h"

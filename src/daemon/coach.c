@@ -532,6 +532,14 @@ const struct buttons *coach_buttons(const struct coach *c) {
         return &c->setup->settings->buttons;
 }
 
+const struct duck_settings *coach_duck(const struct coach *c) {
+        return &c->setup->settings->duck;
+}
+
+int coach_speech(struct coach *c, usec_t now, usec_t after, struct span *ret) {
+        return c->workout ? session_speech(c->workout->session, now, after, ret) : 0;
+}
+
 const char *coach_default_routine(const struct coach *c) {
         return c->setup->settings->routine;
 }

@@ -99,6 +99,9 @@ void coach_status(struct coach *c, struct coach_status *ret);
 const struct coach_finished *coach_last(const struct coach *c);
 const struct schedule *coach_schedule(const struct coach *c);
 const struct buttons *coach_buttons(const struct coach *c);
+const struct duck_settings *coach_duck(const struct coach *c);
+/* session_speech() of what plays, a routine or an announcement; 0 when nothing does. */
+int coach_speech(struct coach *c, usec_t now, usec_t after, struct span *ret);
 const char *coach_default_routine(const struct coach *c);
 
 /* Run-time settings: they last until the daemon exits, reloads included. */

@@ -91,13 +91,15 @@ static void go_on(struct daemon *d) {
 static void on_coach(struct coach *c, enum coach_event e, void *userdata) {
         struct daemon *d = userdata;
 
+        if (e != COACH_RELOADED && e != COACH_QUIET)
+                ducker_poke(d->ducker); /* what is heard changed */
         switch (e) {
         case COACH_STARTED:
                 scheduler_started(d->scheduler);
                 break;
         case COACH_RELOADED:
                 scheduler_evaluate(d->scheduler); /* the schedule may have changed */
-                if (read_buttons(d) < 0)
+                if (read_buttons(d) < 0 || (d->ducker && ducker_set(d->ducker, coach_duck(d->coach)) < 0))
                         log_oom();
                 break;
         case COACH_CHANGED:
@@ -228,7 +230,13 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
+static int on_speech(usec_t now, usec_t after, struct span *ret, void *userdata) {
+        struct daemon *d = userdata;
+        return coach_speech(d->coach, now, after, ret);
+}
+
 void daemon_done(struct daemon *d) {
+        ducker_free(d->ducker); /* puts the players back while the bus is there */
         if (d->bus) {
                 sd_bus_release_name(d->bus, MPRIS_NAME);
                 sd_bus_release_name(d->bus, BUS_NAME);
@@ -299,6 +307,14 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
                 return r;
         if (d->bus_kind != BUS_NONE && place_dir(d->bus_kind == BUS_SYSTEM, &d->place_dir) >= 0)
                 go_on(d);
+        if (d->bus_kind != BUS_NONE) {
+                r = ducker_new(d->event, d->bus, d->place_dir, MPRIS_NAME, on_speech, d, &d->ducker);
+                if (r < 0)
+                        return r;
+                r = ducker_set(d->ducker, coach_duck(d->coach));
+                if (r < 0)
+                        return log_oom();
+        }
         scheduler_evaluate(d->scheduler); /* what came due while it was not running, then the timer */
         notify_status(d);
         return 0;

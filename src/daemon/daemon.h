@@ -8,6 +8,7 @@
 
 #include "bus-util.h"
 #include "coach.h"
+#include "ducker.h"
 #include "input.h"
 #include "scheduler.h"
 
@@ -26,6 +27,7 @@ struct daemon {
         struct history *history;
         struct scheduler *scheduler;
         struct input *input;
+        struct ducker *ducker; /* NULL without a bus */
         sd_bus_slot *slots[_SLOT_MAX];
         char published[_PUBLISHED_MAX][PROPERTIES_MAX][PROPERTY_TEXT_MAX]; /* properties as last announced */
         char status[256];                                                  /* the last STATUS= sent to systemd */

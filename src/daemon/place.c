@@ -37,16 +37,33 @@ static int path_of(const char *dir, char **ret) {
 
 DEFINE_POINTER_CLEANUP(json_object, json_object_put)
 
-/* Written aside and renamed over the old: whoever reads it reads one or the other, whole.
- * Not synced: the directory is in memory, and a power cut is no place to go on from. */
-int place_keep(const char *dir, const struct place *p) {
-        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+int runtime_file_write(const char *dir, const char *file, const char *text) {
         _cleanup_free_ char *path = NULL, *aside = NULL;
-        const char *text;
         FILE *f;
         int r;
 
-        if (!o || path_of(dir, &path) < 0 || asprintf(&aside, "%s.new", path) < 0)
+        if (asprintf(&path, "%s/%s", dir, file) < 0 || asprintf(&aside, "%s.new", path) < 0)
+                return -ENOMEM;
+        (void) mkdir(dir, 0700);
+        f = fopen(aside, "we");
+        if (!f)
+                return -errno;
+        r = fputs(text, f) < 0 ? -errno : 0;
+        if (fclose(f) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(aside, path) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(aside);
+        return r;
+}
+
+int place_keep(const char *dir, const struct place *p) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+        const char *text;
+        int r;
+
+        if (!o)
                 return log_oom();
         json_object_object_add(o, "routine", json_object_new_string(p->routine));
         json_object_object_add(o, "text", json_object_new_string(p->text));
@@ -62,20 +79,12 @@ int place_keep(const char *dir, const struct place *p) {
         text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
         if (!text)
                 return log_oom();
-
-        (void) mkdir(dir, 0700);
-        f = fopen(aside, "we");
-        if (!f)
-                return log_warning_errno(errno, "Failed to keep the routine's place in %s (it goes on): %m", dir);
-        r = fputs(text, f) < 0 ? -errno : 0;
-        if (fclose(f) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(aside, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                (void) unlink(aside);
-                return log_warning_errno(r, "Failed to keep the routine's place in %s (it goes on): %m", path);
-        }
+        r = runtime_file_write(dir, PLACE_FILE, text);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_warning_errno(r, "Failed to keep the routine's place in %s/" PLACE_FILE " (it goes on): %m",
+                                         dir);
         return 0;
 }
 

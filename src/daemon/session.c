@@ -402,6 +402,42 @@ void session_status(struct session *s, struct session_status *ret) {
         };
 }
 
+int session_speech(struct session *s, usec_t now, usec_t after, struct span *ret) {
+        const struct track *t = s->track;
+        usec_t from = now; /* when the routine's sample h.pos is heard */
+        struct heard h;
+
+        if (!s->output || s->parked) /* nothing plays: paused, or the device lost */
+                return 0;
+        if (!feed_heard(&s->feed, now, &h))
+                return -EAGAIN; /* the device has not begun: when it will be heard is not known yet */
+        if (h.state != PLAYER_PLAYING)
+                return 0;
+        if (h.interlude && h.interlude_end > h.frame) { /* "Ready. 3, 2, 1", or a cue said again */
+                from = now + usec_from_samples(h.interlude_end - h.frame, t->rate);
+                if (after < from) {
+                        *ret = (struct span){ now, from };
+                        return 1;
+                }
+        }
+        for (size_t i = h.cue < 0 ? 0 : (size_t) h.cue; i < t->n_clips; i++) {
+                const struct placed_clip *c = &t->clips[i];
+                uint64_t end = c->start + c->clip->n_samples;
+                usec_t begin, until;
+
+                if (end <= h.pos)
+                        continue;
+                until = from + usec_from_samples(end - h.pos, t->rate);
+                if (until <= after)
+                        continue;
+                begin = c->start >= h.pos ? from + usec_from_samples(c->start - h.pos, t->rate)
+                                          : from - MIN(from, usec_from_samples(h.pos - c->start, t->rate));
+                *ret = (struct span){ begin, until };
+                return 1;
+        }
+        return 0;
+}
+
 const struct plan *session_plan(const struct session *s) {
         return s->plan;
 }
