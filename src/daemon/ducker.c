@@ -29,7 +29,6 @@ struct player {
 };
 
 struct ducker {
-        sd_event *event;
         sd_bus *bus;
         char *dir, *own_name;
         sd_event_source *timer, *exit;
@@ -116,9 +115,7 @@ static void keep(struct ducker *d) {
                         any = true;
                 }
         if (!any) {
-                _cleanup_free_ char *path = NULL;
-                if (asprintf(&path, "%s/" DUCK_FILE, d->dir) >= 0 && unlink(path) < 0 && errno != ENOENT)
-                        log_warning_errno(errno, "Failed to remove %s: %m", path);
+                runtime_file_remove(d->dir, DUCK_FILE);
                 return;
         }
         text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -415,9 +412,7 @@ int ducker_new(sd_event *e, sd_bus *bus, const char *dir, const char *own_name, 
 
         if (!d)
                 return log_oom();
-        *d = (struct ducker){
-                .event = sd_event_ref(e), .bus = sd_bus_ref(bus), .speech = speech, .userdata = userdata
-        };
+        *d = (struct ducker){ .bus = sd_bus_ref(bus), .speech = speech, .userdata = userdata };
         d->own_name = strdup(own_name);
         if (!d->own_name || (dir && !(d->dir = strdup(dir))))
                 return log_oom();
@@ -472,7 +467,6 @@ void ducker_free(struct ducker *d) {
         sd_event_source_disable_unref(d->timer);
         sd_event_source_disable_unref(d->exit);
         sd_bus_unref(d->bus);
-        sd_event_unref(d->event);
         strv_free(d->wanted);
         free(d->dir);
         free(d->own_name);

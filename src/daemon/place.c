@@ -140,9 +140,13 @@ int place_take(const char *dir, usec_t now, struct place *ret) {
         return 0;
 }
 
-void place_forget(const char *dir) {
+void runtime_file_remove(const char *dir, const char *file) {
         _cleanup_free_ char *path = NULL;
 
-        if (path_of(dir, &path) == 0 && unlink(path) < 0 && errno != ENOENT)
+        if (asprintf(&path, "%s/%s", dir, file) >= 0 && unlink(path) < 0 && errno != ENOENT)
                 log_warning_errno(errno, "Failed to remove %s: %m", path);
+}
+
+void place_forget(const char *dir) {
+        runtime_file_remove(dir, PLACE_FILE);
 }

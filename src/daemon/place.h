@@ -35,6 +35,8 @@ int place_dir(bool system, char **ret);
 /* Replaces dir/file with text, written aside and renamed over the old: whoever reads it
  * reads one or the other, whole. Not synced: the directory is in memory. -errno, unsaid. */
 int runtime_file_write(const char *dir, const char *file, const char *text);
+/* Removes dir/file, if it is there; said when it cannot. */
+void runtime_file_remove(const char *dir, const char *file);
 /* Replaces what dir/place.json holds; said when it fails. */
 int place_keep(const char *dir, const struct place *p);
 /* What dir/place.json holds, if it is whole and younger than PLACE_KEPT_USEC at now
