@@ -41,7 +41,10 @@ int load_voice(const struct settings *s, struct voice **ret, struct conf_error *
                                       s->path ?: "built-in settings", s->language, s->language);
         if (r < 0)
                 return r;
-        return voice_load(path, ret, err);
+        r = voice_load(path, ret, err);
+        if (r >= 0 && s->earcons >= 0)
+                (*ret)->earcons.on = s->earcons;
+        return r;
 }
 
 int load_check_language(const struct routine *routine, const struct voice *voice, struct conf_error *err) {

@@ -23,6 +23,7 @@ int settings_new_default(struct settings **ret) {
                 return -ENOMEM;
         s->level = LEVEL_NORMAL;
         s->volume = 1.0;
+        s->earcons = -1;
         s->audio_latency_msec = AUDIO_LATENCY_MSEC;
         buttons_none(&s->buttons);
         s->duck = (struct duck_settings){
@@ -40,7 +41,7 @@ int settings_new_default(struct settings **ret) {
 
 static const char *const settings_keys[] = { "level",    "routine", "routine_dir", "voice", "audio",
                                              "schedule", "buttons", "duck",        NULL };
-static const char *const voice_keys[] = { "language", NULL };
+static const char *const voice_keys[] = { "language", "earcons", NULL };
 static const char *const audio_keys[] = { "device", "volume", "latency", "rate", NULL };
 static const char *const duck_keys[] = { "mpris", "volume", "fade", "latency", "players", NULL };
 static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
@@ -95,6 +96,13 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
                 if (!*s->language || strchr(s->language, '/'))
                         return conf_fail(err, config_setting_get_member(g, "language"),
                                          "'language' is \"%s\": give a voice name such as \"en\"", s->language);
+                if (config_setting_get_member(g, "earcons")) {
+                        bool on = false;
+                        r = conf_get_bool(g, "earcons", false, &on, err);
+                        if (r < 0)
+                                return r;
+                        s->earcons = on;
+                }
         }
 
         r = conf_get_group(root, "audio", false, &g, err);

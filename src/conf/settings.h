@@ -37,6 +37,7 @@ struct settings {
         char *routine;               /* the routine to play when none is named */
         char *routine_dir;           /* searched before the shipped routines; NULL: none */
         char *language;              /* picks voices/LANGUAGE.conf */
+        int earcons;                 /* the voice's earcons on (1) or off (0); -1: as the voice says */
         char *audio_device;          /* a PortAudio device's name, or part of it; NULL: the default */
         double volume;               /* 1.0 as spoken; louder only as far as it does not clip */
         unsigned audio_latency_msec; /* sound held by the device: pauses take this long, and

@@ -19,6 +19,16 @@ static const struct {
         [PHRASE_ANNOUNCE] = { "announce", { "title", "minutes" } },
 };
 
+static const char *const earcon_names[_EARCON_MAX] = {
+        [EARCON_TICK] = "tick",
+        [EARCON_COUNTDOWN] = "countdown",
+        [EARCON_CHIME] = "chime",
+};
+
+const char *earcon_to_string(enum earcon e) {
+        return e < _EARCON_MAX ? earcon_names[e] : NULL;
+}
+
 void voice_free(struct voice *v) {
         if (!v)
                 return;
@@ -124,9 +134,26 @@ int voice_phrase(const struct voice *v, enum phrase p, char **ret, ...) {
         return template_expand(v->phrases[p], vars, ret);
 }
 
-static const char *const voice_keys[] = { "language", "espeak", "timing", "phrases", NULL };
+static const char *const voice_keys[] = { "language", "espeak", "timing", "phrases", "earcons", NULL };
 static const char *const espeak_keys[] = { "voice", "rate", "pitch", NULL };
 static const char *const timing_keys[] = { "gap", "ready", NULL };
+
+static const char *const earcon_keys[] = { "on", "tick", "countdown", "chime", "level", NULL };
+
+static int earcons_load(const config_setting_t *g, struct earcons *e, struct conf_error *err) {
+        int r = conf_check_keys(g, earcon_keys, err);
+        if (r < 0)
+                return r;
+        r = conf_get_bool(g, "on", false, &e->on, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < _EARCON_MAX; i++) {
+                r = conf_get_bool(g, earcon_names[i], false, &e->play[i], err);
+                if (r < 0)
+                        return r;
+        }
+        return conf_get_number(g, "level", false, -60, 0, &e->level_db, err);
+}
 
 static int phrases_load(const config_setting_t *g, struct voice *v, struct conf_error *err) {
         const char *keys[_PHRASE_MAX + 1] = {};
@@ -169,6 +196,9 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
         v->pitch = 50;
         v->gap = 0.4;
         v->ready = 1.0;
+        v->earcons.level_db = EARCON_LEVEL_DB;
+        for (size_t i = 0; i < _EARCON_MAX; i++)
+                v->earcons.play[i] = true;
 
         _cleanup_(config_destroy) config_t c;
         config_init(&c);
@@ -221,6 +251,15 @@ int voice_load(const char *path, struct voice **ret, struct conf_error *err) {
         r = phrases_load(g, v, err);
         if (r < 0)
                 return r;
+
+        r = conf_get_group(root, "earcons", false, &g, err);
+        if (r < 0)
+                return r;
+        if (g) {
+                r = earcons_load(g, &v->earcons, err);
+                if (r < 0)
+                        return r;
+        }
 
         *ret = v;
         v = NULL;

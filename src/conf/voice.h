@@ -17,6 +17,22 @@ enum phrase {
         _PHRASE_MAX,
 };
 
+/* Soft tones the mixer sounds with the speech (core/earcon.c draws them): never over it. */
+enum earcon {
+        EARCON_TICK,      /* on the beat of each counted repetition, the number after it */
+        EARCON_COUNTDOWN, /* on each second of "3, 2, 1", the number after it */
+        EARCON_CHIME,     /* where a timed phase or a rest ends */
+        _EARCON_MAX,
+};
+
+#define EARCON_LEVEL_DB (-20.0) /* the tones' peak, dB against full scale */
+
+struct earcons {
+        bool on;
+        bool play[_EARCON_MAX]; /* which, when on */
+        double level_db;
+};
+
 struct voice {
         char *path;
         char *language;
@@ -27,6 +43,7 @@ struct voice {
         double gap;                 /* seconds of quiet between two sentences */
         double ready;               /* seconds between an instruction and the count that follows it */
         char *phrases[_PHRASE_MAX];
+        struct earcons earcons;
 };
 
 int voice_load(const char *path, struct voice **ret, struct conf_error *err);
@@ -35,6 +52,8 @@ int voice_copy(const struct voice *v, struct voice **ret);
 /* True when eSpeak NG says every text the same in both: same voice, rate and pitch. */
 bool voice_speaks_like(const struct voice *a, const struct voice *b);
 DEFINE_POINTER_CLEANUP(struct voice, voice_free)
+
+const char *earcon_to_string(enum earcon e);
 
 /* The phrase with its placeholders filled from NULL-terminated name, value pairs. */
 int voice_phrase(const struct voice *v, enum phrase p, char **ret, ...);
