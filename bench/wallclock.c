@@ -52,7 +52,7 @@ int main(int argc, char *argv[]) {
 
         if (argc != 3)
                 return fprintf(stderr, "Usage: wallclock ROUTINE VOICE\n"), 2;
-        if (planned_load(argv[1], argv[2], LEVEL_NORMAL, 0, &planned) < 0)
+        if (planned_load(argv[1], argv[2], LEVEL_NORMAL, -1, 0, &planned) < 0)
                 return 2;
         const struct plan *plan = planned.plan;
         const struct track *track = planned.track;

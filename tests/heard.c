@@ -1,8 +1,8 @@
 /* heard: finds a routine's cues in a recording of what a listener heard, and says how far
  * each gap between consecutive cues is from the plan.
  *
- *   heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] [--quiet-after SECONDS]...
- *         RECORDING.wav ROUTINE VOICE
+ *   heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--earcons] [--cues FIRST-LAST]
+ *         [--quiet-after SECONDS]... RECORDING.wav ROUTINE VOICE
  *
  * It plans the routine as tiptoed does (same eSpeak NG clips) and looks for each cue's
  * clip, in order, near where the last one found says it should be. A cue not there
@@ -15,7 +15,10 @@
  * --onsets, each cue is looked for wherever it is next heard, however late, and its onset is
  * compared with the plan's (bench/compare, for players that drift by seconds); given
  * --tolerance-ms too, it exits 1 when a gap between consecutive onsets is off by more than
- * that (a path that resamples, whose waveform is not the clips' sample for sample). */
+ * that (a path that resamples, whose waveform is not the clips' sample for sample). With
+ * --earcons, the voice's earcons are planned (on, whatever the voice file says) and each is
+ * looked for too, where the plan puts it after the cue heard before it: off by more than
+ * the tolerance, or not there, it fails. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -175,6 +178,41 @@ static int onsets(const struct recording *r, const struct plan *p, const struct 
         return n == p->n_cues && at >= r->n && !(worst_gap > gap_tolerance) ? 0 : 1;
 }
 
+/* Each earcon after a cue that was heard, where the plan puts it from there; false if one
+ * is missing or off by more than tolerance ms. */
+static bool earcons_heard(const struct recording *r, const struct plan *p, const struct track *t, const ssize_t *at,
+                          double tolerance) {
+        size_t near = r->rate * NEAR_MSEC / 1000, found = 0, looked = 0, k = 0;
+        double worst = 0;
+        bool ok = true;
+
+        for (size_t i = 0; i < t->n_earcons; i++) {
+                const struct placed_clip *e = &t->earcons[i];
+                while (k + 1 < t->n_clips && t->clips[k + 1].start < e->start)
+                        k++;
+                if (at[k] < 0 || k + 1 >= t->n_clips || at[k + 1] < 0)
+                        continue; /* not where this recording can say */
+                looked++;
+                size_t expect = at[k] + (e->start - t->clips[k].start);
+                ssize_t here = find_clip(r, e->clip, expect > near ? expect - near : 0, expect + near);
+                const char *name = earcon_to_string(p->sounds[i].earcon);
+                if (here < 0) {
+                        printf("earcon %zu %-9s %9.3f  NOT HEARD\n", i, name, p->sounds[i].start / 1e6);
+                        ok = false;
+                        continue;
+                }
+                double error = ((double) here - (double) expect) * 1000 / r->rate;
+                worst = MAX(worst, fabs(error));
+                ok = ok && fabs(error) <= tolerance;
+                found++;
+                printf("earcon %zu %-9s %9.3f  heard at %9.4f  error %+7.3f ms\n", i, name, p->sounds[i].start / 1e6,
+                       (double) here / r->rate, error);
+        }
+        printf("# %zu of %zu earcons heard where the plan puts them after the cue before, error max %.3f ms\n", found,
+               looked, worst);
+        return ok && looked > 0;
+}
+
 static int cmp_double(const void *a, const void *b) {
         double x = *(const double *) a, y = *(const double *) b;
         return (x > y) - (x < y);
@@ -186,9 +224,10 @@ int main(int argc, char *argv[]) {
                                                  { "cues", required_argument, NULL, 'c' },
                                                  { "quiet-after", required_argument, NULL, 'q' },
                                                  { "onsets", no_argument, NULL, 'o' },
+                                                 { "earcons", no_argument, NULL, 'e' },
                                                  {} };
         double tolerance = 2.0, onset_gap_tolerance = INFINITY;
-        int level = LEVEL_NORMAL, c;
+        int level = LEVEL_NORMAL, earcons = -1, c;
         bool by_onsets = false;
         size_t first = 0, last = SIZE_MAX, n_quiet = 0;
         double quiet_after[64];
@@ -198,6 +237,8 @@ int main(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "t:l:c:q:", options, NULL)) >= 0)
                 if (c == 'o')
                         by_onsets = true;
+                else if (c == 'e')
+                        earcons = 1;
                 else if (c == 'q' && n_quiet < ELEMENTSOF(quiet_after))
                         quiet_after[n_quiet++] = atof(optarg);
                 else if (c == 't')
@@ -209,14 +250,14 @@ int main(int argc, char *argv[]) {
                 else
                         return 2;
         if (argc - optind != 3) {
-                fprintf(stderr, "Usage: heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--cues FIRST-LAST] "
-                                "[--quiet-after SECONDS]... "
+                fprintf(stderr, "Usage: heard [--onsets] [--tolerance-ms MS] [--level LEVEL] [--earcons] "
+                                "[--cues FIRST-LAST] [--quiet-after SECONDS]... "
                                 "RECORDING.wav ROUTINE VOICE\n");
                 return 2;
         }
         if (wav_read(argv[optind], &rec.pcm, &rec.n, &rec.rate) < 0)
                 return fprintf(stderr, "heard: cannot read %s\n", argv[optind]), 2;
-        if (planned_load(argv[optind + 1], argv[optind + 2], level, rec.rate, &planned) < 0)
+        if (planned_load(argv[optind + 1], argv[optind + 2], level, earcons, rec.rate, &planned) < 0)
                 return 2;
         const struct plan *plan = planned.plan;
         const struct track *track = planned.track;
@@ -229,11 +270,16 @@ int main(int argc, char *argv[]) {
         }
         size_t near = rec.rate * NEAR_MSEC / 1000, found = 0, resyncs = 0, n_gaps = 0, first_loud = 0;
         double *gaps = calloc(plan->n_cues, sizeof *gaps), worst = 0;
+        ssize_t *heard_at = malloc(MAX(plan->n_cues, (size_t) 1) * sizeof *heard_at);
         ssize_t prev = -1, segment_start = -1;
         size_t segment_cue = 0;
         double drift_ppm = 0;
         bool ok = true;
 
+        if (!gaps || !heard_at)
+                return 2;
+        for (size_t i = 0; i < plan->n_cues; i++)
+                heard_at[i] = -1;
         while (first_loud < rec.n && !loud(rec.pcm[first_loud]))
                 first_loud++;
         last = MIN(last, plan->n_cues - 1);
@@ -286,7 +332,7 @@ int main(int argc, char *argv[]) {
                         if (span > 0)
                                 drift_ppm = ((double) (at - segment_start) - (double) span) / span * 1e6;
                 }
-                prev = at;
+                prev = heard_at[i] = at;
         }
 
         for (size_t q = 0; q < n_quiet; q++) {
@@ -302,6 +348,9 @@ int main(int argc, char *argv[]) {
                found, last - first + 1, resyncs, resyncs == 1 ? "" : "s", n_gaps ? gaps[n_gaps / 2] : 0,
                n_gaps ? gaps[MIN(n_gaps - 1, (size_t) ceil(n_gaps * 0.99) - 1)] : 0, worst, n_gaps, drift_ppm);
 
+        if (earcons == 1 && !earcons_heard(&rec, plan, track, heard_at, tolerance))
+                ok = false;
+        free(heard_at);
         free(gaps);
         planned_free(&planned);
         free(rec.pcm);

@@ -2,7 +2,8 @@
 
 #include "planned.h"
 
-int planned_load(const char *routine, const char *voice, enum level level, unsigned rate, struct planned *ret) {
+int planned_load(const char *routine, const char *voice, enum level level, int earcons, unsigned rate,
+                 struct planned *ret) {
         struct conf_error err;
         int r;
 
@@ -11,6 +12,8 @@ int planned_load(const char *routine, const char *voice, enum level level, unsig
                 fprintf(stderr, "%s\n", err.text);
                 return r;
         }
+        if (earcons >= 0)
+                ret->voice->earcons.on = earcons;
         if ((r = speech_new(ret->voice, &ret->speech)) < 0 ||
             (r = clips_new(ret->speech, ret->voice, &ret->clips)) < 0 ||
             (r = plan_build(ret->routine, level, ret->voice, clips_duration, ret->clips, &ret->plan)) < 0 ||

@@ -13,6 +13,8 @@ struct planned {
         struct track *track;
 };
 
-/* Says what went wrong on stderr and returns a negative errno. rate 0: the speech rate. */
-int planned_load(const char *routine, const char *voice, enum level level, unsigned rate, struct planned *ret);
+/* Says what went wrong on stderr and returns a negative errno. earcons: the voice's on (1)
+ * or off (0), or as it says (-1); rate 0: the speech rate. */
+int planned_load(const char *routine, const char *voice, enum level level, int earcons, unsigned rate,
+                 struct planned *ret);
 void planned_free(struct planned *p);

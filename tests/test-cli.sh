@@ -67,6 +67,41 @@ printf 'voice = { language = "xx"; };\n' >"$tmp/nolang.conf"
 check "a language without a voice file exits 78 and says what to add" \
         expect_exit 78 "add voices/xx.conf" "$tiptoed" --config "$tmp/nolang.conf" --plan
 
+# voice.earcons = true: each count after a tick on its beat, each of "3, 2, 1" after a
+# tone, a chime at each phase's and rest's end; the lines as the cues', the routine longer.
+plan_earcons() {
+        printf 'voice = { earcons = true; };\n' >"$tmp/earcons.conf"
+        "$tiptoed" --plan --config "$tmp/earcons.conf" >"$tmp/earcons.plan" || return 1
+        bad=$(grep -v '^#' "$tmp/earcons.plan" | grep -cvP '^\d+\.\d{3}\t\d+\.\d{3}\t[a-z]+\t.+$')
+        [ "$bad" -eq 0 ] || { echo "$bad malformed lines"; return 1; }
+        awk -F'\t' '/^#/ { next }
+                $3 == "count" || $3 == "countdown" {
+                        want = $3 == "count" ? "tick" : "countdown"
+                        if (prev != want || $1 - pstart - plen < 0.039 || $1 - pstart - plen > 0.041) {
+                                print "no " want " just before " $3 " " $4 " at " $1; bad++
+                        }
+                        n[want]++
+                }
+                $3 == "earcon" { n[$4]++ }
+                { prev = $3 == "earcon" ? $4 : $3; pstart = $1; plen = $2 }
+                END { print "# ticks " n["tick"] ", tones " n["countdown"] ", chimes " n["chime"];
+                      exit !(bad == 0 && n["tick"] > 100 && n["countdown"] > 60 && n["chime"] > 20) }' "$tmp/earcons.plan" ||
+                return 1
+        with=$(tail -n 1 "$tmp/earcons.plan" | cut -d' ' -f3)
+        without=$("$tiptoed" --plan | tail -n 1 | cut -d' ' -f3)
+        awk -v a="$with" -v b="$without" 'BEGIN { exit !(a > b && a < b + 30) }'
+}
+check "voice.earcons = true: --plan shows a tick before each count, a tone before each of 3, 2, 1, chimes" \
+        plan_earcons
+
+sed 's/^  level = -20.0;.*/  level = 6;/' "$top_srcdir/voices/en.conf" >"$tmp/loud.conf"
+check "earcons louder than full scale: FILE:LINE and exit 78" \
+        expect_exit 78 "loud.conf:[0-9]*: .*level.* -60 .*0" "$tiptoed" --check-config "$tmp/loud.conf"
+printf 'voice = { earcons = "yes"; };\n' >"$tmp/earcons-yes.conf"
+check "voice.earcons not true or false: FILE:LINE and exit 78" \
+        expect_exit 78 "earcons-yes.conf:1: 'earcons' is true or false" \
+        "$tiptoed" --config "$tmp/earcons-yes.conf" --check-config
+
 check "an unknown routine exits 66 and says where it looked" \
         expect_exit 66 "no routine 'nosuch' in .*config/routines" "$tiptoed" --plan nosuch
 check "a missing file to check exits 78" \

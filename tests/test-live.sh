@@ -176,6 +176,20 @@ german() {
 }
 check "--language de: the German routine is heard, every cue on time" german
 
+# voice.earcons = true: a tick on each count's beat, a tone on each of "3, 2, 1", a chime
+# where a rest ends, each heard where the plan puts it after the cue before, within
+# $GAP_MS ms, and every cue still on time.
+earcons() {
+        printf 'voice = { earcons = true; };\n' >"$tmp/earcons.conf"
+        record_start "$tmp/earcons.wav" || return 1
+        "$tiptoed" --once --config "$tmp/earcons.conf" "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+        record_stop
+        "$heard" --earcons --tolerance-ms "$GAP_MS" "$tmp/earcons.wav" "$routine" "$voice" >"$tmp/out" ||
+                { cat "$tmp/out"; return 1; }
+        grep '^# 14 of 14 earcons heard' "$tmp/out" || { cat "$tmp/out"; return 1; }
+}
+check "voice.earcons = true: every tick, countdown tone and chime heard at its planned sample" earcons
+
 # A desktop's PipeWire runs its graph at 48 kHz: the 22050 Hz stream is resampled on its
 # way to the sink, so the recording (at 48 kHz, as the sink runs) is not the clips sample
 # for sample, and each cue is found by its onset instead. desktop_heard RATE: the stream

@@ -1,8 +1,10 @@
 /* The planner: the rules a coach follows, checked on the shipped routine. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "clips.h"
+#include "earcon.h"
 #include "helpers.h"
 
 static struct plan *plan_shipped(enum level level, phrase_duration_fn duration, void *userdata) {
@@ -175,6 +177,99 @@ static void test_long_speech_makes_room(void **state) {
         free(path);
 }
 
+static struct plan *plan_with_earcons(const bool play[_EARCON_MAX]) {
+        struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        struct plan *p = NULL;
+
+        v->earcons.on = true;
+        memcpy(v->earcons.play, play, sizeof v->earcons.play);
+        v->earcons.level_db = -26;
+        assert_int_equal(plan_build(r, LEVEL_NORMAL, v, fake_duration, NULL, &p), 0);
+        assert_true(p->earcon_level_db == -26);
+        routine_free(r);
+        voice_free(v);
+        return p;
+}
+
+/* The earcon that ends right before cue i, EARCON_GAP_USEC ahead of it, or -1. */
+static ssize_t sound_before(const struct plan *p, size_t i) {
+        for (size_t k = 0; k < p->n_sounds; k++)
+                if (p->sounds[k].start + p->sounds[k].duration + EARCON_GAP_USEC == p->cues[i].start)
+                        return (ssize_t) k;
+        return -1;
+}
+
+/* With the voice's earcons on: each count's tick on its beat (1.5 s apart, the number
+ * after it), each "3, 2, 1" a tone on the second, a chime where every phase and rest ends
+ * and before what follows; none over speech or over each other. */
+static void test_earcons_on_the_beat_never_over_speech(void **state) {
+        static const bool all[_EARCON_MAX] = { true, true, true };
+        _cleanup_(plan_freep) struct plan *off = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        _cleanup_(plan_freep) struct plan *p = plan_with_earcons(all);
+        size_t ends = 0, chimes = 0, ticks = 0, tones = 0, k = 0;
+        usec_t last_tick = 0;
+
+        assert_int_equal(off->n_sounds, 0);
+        assert_int_equal(p->n_cues, off->n_cues);
+        for (size_t i = 0; i < p->n_sounds; i++) {
+                const struct sound *s = &p->sounds[i];
+                assert_int_equal(s->duration, earcon_duration(s->earcon));
+                if (i > 0)
+                        assert_true(p->sounds[i - 1].start + p->sounds[i - 1].duration <= s->start);
+                /* Nothing said overlaps it: the cues about it end before it and begin after. */
+                while (k < p->n_cues && p->cues[k].start + p->cues[k].duration <= s->start)
+                        k++;
+                if (k < p->n_cues && p->cues[k].start < s->start + s->duration)
+                        fail_msg("earcon %zu (%s at %" PRIu64 ") overlaps cue %zu \"%s\"", i,
+                                 earcon_to_string(s->earcon), s->start, k, p->cues[k].text);
+                chimes += s->earcon == EARCON_CHIME;
+        }
+        for (size_t i = 0; i < p->n_cues; i++) {
+                const struct cue *c = &p->cues[i];
+                ssize_t s = sound_before(p, i);
+                if (c->kind == CUE_COUNT) {
+                        assert_true(s >= 0);
+                        assert_int_equal(p->sounds[s].earcon, EARCON_TICK);
+                        if (streq(c->text, "2") && c->exercise == 0)
+                                assert_int_equal(p->sounds[s].start - last_tick, 1500 * USEC_PER_MSEC);
+                        last_tick = p->sounds[s].start;
+                        ticks++;
+                } else if (c->kind == CUE_COUNTDOWN) {
+                        assert_true(s >= 0);
+                        assert_int_equal(p->sounds[s].earcon, EARCON_COUNTDOWN);
+                        if (!streq(c->text, "3"))
+                                assert_int_equal(p->sounds[s].start - p->sounds[s - 1].start, USEC_PER_SEC);
+                        tones++;
+                } else
+                        assert_true(s < 0 || p->sounds[s].earcon == EARCON_CHIME);
+                if (c->kind == CUE_PHASE || c->kind == CUE_REST || c->kind == CUE_NEXT)
+                        ends++;
+        }
+        /* Every timed phase, rest and pause between exercises ends in a chime: a second
+         * after the "1"'s tone. */
+        assert_int_equal(chimes, ends);
+        for (size_t i = 1; i < p->n_sounds; i++)
+                if (p->sounds[i].earcon == EARCON_CHIME && p->sounds[i - 1].earcon == EARCON_COUNTDOWN)
+                        assert_int_equal(p->sounds[i].start - p->sounds[i - 1].start, USEC_PER_SEC);
+        assert_int_equal(ticks + tones + chimes, p->n_sounds);
+        assert_true(ticks > 100 && tones > 60 && chimes > 20);
+        assert_true(p->total > off->total);
+}
+
+/* Which earcons the voice sounds: only those. */
+static void test_earcons_only_those_asked_for(void **state) {
+        static const bool chime[_EARCON_MAX] = { [EARCON_CHIME] = true };
+        _cleanup_(plan_freep) struct plan *p = plan_with_earcons(chime);
+
+        assert_true(p->n_sounds > 20);
+        for (size_t i = 0; i < p->n_sounds; i++)
+                assert_int_equal(p->sounds[i].earcon, EARCON_CHIME);
+        /* Counts and countdowns are where they are without earcons. */
+        ssize_t three = find_cue(p, 0, CUE_COUNTDOWN, "3");
+        assert_int_equal(p->cues[three + 1].start - p->cues[three].start, USEC_PER_SEC);
+}
+
 /* Nothing tiptoed says itself is English in the code: another voice, other words. */
 static void test_generated_phrases_come_from_the_voice(void **state) {
         char *path = write_temp("language = \"xx\";\nespeak = { voice = \"de\"; };\nphrases = {\n"
@@ -267,6 +362,8 @@ int main(void) {
                 cmocka_unit_test(test_reps_count_on_the_beat_per_level),
                 cmocka_unit_test(test_sets_and_sides_announced),
                 cmocka_unit_test(test_long_speech_makes_room),
+                cmocka_unit_test(test_earcons_on_the_beat_never_over_speech),
+                cmocka_unit_test(test_earcons_only_those_asked_for),
                 cmocka_unit_test(test_generated_phrases_come_from_the_voice),
                 cmocka_unit_test(test_german_routine_matches_the_english_one),
                 cmocka_unit_test(test_routine_length_per_level),

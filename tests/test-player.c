@@ -450,12 +450,46 @@ static void test_lost_time_is_forgiven_by_a_command(void **state) {
         assert_int_equal(next - resumed, f->lead_in.length + (start_of(f, k + 1) - quiet));
 }
 
+/* An earcon is sound too: time lost comes out of the silences either side of it, never
+ * out of the earcon, which is heard whole, and the next word comes sooner by the rest. */
+static void test_lost_time_leaves_earcons_whole(void **state) {
+        int16_t a[100], b[100], e[40];
+        struct clip ca = { a, 100 }, cb = { b, 100 }, ce = { e, 40 };
+        struct placed_clip clips[] = { { 0, &ca }, { 400, &cb } }, earcons[] = { { 300, &ce } };
+        struct track t = {
+                .clips = clips, .n_clips = 2, .earcons = earcons, .n_earcons = 1, .length = 600, .rate = RATE
+        };
+        struct cue cues[] = { { .kind = CUE_COUNT, .text = (char *) "1" },
+                              { .kind = CUE_COUNT, .text = (char *) "2" } };
+        struct plan plan = { .cues = cues, .n_cues = 2 };
+        struct player p;
+        struct run r[2];
+
+        for (size_t i = 0; i < 100; i++)
+                a[i] = 1000, b[i] = 1001;
+        for (size_t i = 0; i < 40; i++)
+                e[i] = 2000;
+        player_init(&p, &plan, &t, NULL, 1.0);
+        play(&p, OPENING);
+        play_to(&p, 150);
+        uint64_t at = p.frame;
+        player_catch_up(&p, 200); /* more than the 150 of quiet before the earcon */
+        assert_int_equal(runs(&p, 40, r, 1), 1);
+        assert_int_equal(r[0].value, 2000);
+        assert_int_equal(r[0].at, at); /* the quiet before it all made up */
+        assert_int_equal(r[0].n, 40);  /* whole */
+        /* The next buffer begins in the quiet after it, which pays the other 50. */
+        assert_int_equal(runs(&p, 60, r + 1, 1), 1);
+        assert_int_equal(r[1].value, 1001);
+        assert_int_equal(r[1].at, r[0].at + 40 + 10);
+}
+
 /* Louder than 1.0 stops short of clipping; softer scales. */
 static void test_volume_never_clips(void **state) {
         int16_t loud[4] = { 20000, -20000, 10000, -10000 }, out[4];
         struct clip c = { loud, 4 };
         struct placed_clip pc = { 0, &c };
-        struct track t = { &pc, 1, 4, RATE };
+        struct track t = { .clips = &pc, .n_clips = 1, .length = 4, .rate = RATE };
         struct cue cue = { .kind = CUE_INSTRUCTION, .text = (char *) "x" };
         struct plan plan = { .cues = &cue, .n_cues = 1 };
         struct player p;
@@ -477,7 +511,7 @@ static void test_fade_is_a_ramp(void **state) {
         int16_t samples[RATE], out[RATE * PLAYER_FADE_MSEC / 1000 + 1];
         struct clip c = { samples, RATE };
         struct placed_clip pc = { 0, &c };
-        struct track t = { &pc, 1, RATE, RATE };
+        struct track t = { .clips = &pc, .n_clips = 1, .length = RATE, .rate = RATE };
         struct cue cue = { .kind = CUE_INSTRUCTION, .text = (char *) "x" };
         struct plan plan = { .cues = &cue, .n_cues = 1 };
         struct player p;
@@ -641,6 +675,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_lost_time_comes_out_of_silence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_thrown_away_sound_goes_into_silence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_lost_time_is_forgiven_by_a_command, setup, teardown),
+                cmocka_unit_test(test_lost_time_leaves_earcons_whole),
                 cmocka_unit_test(test_volume_never_clips),
                 cmocka_unit_test(test_fade_is_a_ramp),
                 cmocka_unit_test_setup_teardown(test_volume_changes_while_playing, setup, teardown),

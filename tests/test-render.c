@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "clips.h"
+#include "earcon.h"
 #include "helpers.h"
 #include "planned.h"
 #include "wav.h"
@@ -13,11 +14,15 @@ static bool loud(int16_t s) {
         return s >= CLIP_SILENCE_THRESHOLD || s <= -CLIP_SILENCE_THRESHOLD;
 }
 
-/* The routine planned with real speech, as tiptoed plays it. */
-static void load(const char *routine, struct planned *ret) {
+/* The routine planned with real speech, as tiptoed plays it, earcons on or as the voice says (-1). */
+static void load_earcons(const char *routine, int earcons, struct planned *ret) {
         char *path = strdup(srcdir_path(routine));
-        assert_int_equal(planned_load(path, srcdir_path("voices/en.conf"), LEVEL_NORMAL, 0, ret), 0);
+        assert_int_equal(planned_load(path, srcdir_path("voices/en.conf"), LEVEL_NORMAL, earcons, 0, ret), 0);
         free(path);
+}
+
+static void load(const char *routine, struct planned *ret) {
+        load_earcons(routine, -1, ret);
 }
 
 static void test_rendered_countdowns_sound_on_time(void **state) {
@@ -61,6 +66,57 @@ static void test_rendered_countdowns_sound_on_time(void **state) {
         print_message("# %zu countdown numbers checked in %s (%zu samples)\n", countdowns, path, n);
         assert_true(countdowns >= 60);
 
+        unlink(path);
+        free(pcm);
+        planned_free(&pl);
+}
+
+/* With the voice's earcons on, each earcon sounds in the file within 1 ms of its planned
+ * instant, whole and as loud as the voice says, after quiet; the speech around it whole. */
+static void test_rendered_earcons_sound_on_time(void **state) {
+        struct planned pl;
+        const char *path = "test-render-earcons.wav";
+        int16_t *pcm = NULL;
+        size_t n = 0, k = 0, found[_EARCON_MAX] = {};
+        unsigned rate = 0;
+
+        load_earcons("config/routines/morning-feet.conf", 1, &pl);
+        const struct plan *p = pl.plan;
+        assert_int_equal(mix_render_wav(pl.track, path), 0);
+        assert_int_equal(wav_read(path, &pcm, &n, &rate), 0);
+        assert_true(p->n_sounds > 100);
+
+        for (size_t i = 0; i < p->n_sounds; i++) {
+                const struct sound *s = &p->sounds[i];
+                _cleanup_(clip_freep) struct clip *drawn = NULL;
+                uint64_t planned = samples_from_usec(s->start, rate), onset;
+                int16_t peak = 0;
+
+                /* From the end of the speech before it, quiet until the earcon begins. */
+                while (k + 1 < p->n_cues && p->cues[k + 1].start < s->start)
+                        k++;
+                onset = samples_from_usec(p->cues[k].start + p->cues[k].duration, rate);
+                while (onset < n && !loud(pcm[onset]))
+                        onset++;
+                int64_t error = (int64_t) onset - (int64_t) planned;
+                if (error < 0 || error > (int64_t) rate / 1000)
+                        fail_msg("%s at %.3f s sounds %.2f ms off", earcon_to_string(s->earcon), s->start / 1e6,
+                                 error * 1000.0 / rate);
+                assert_int_equal(earcon_clip(s->earcon, rate, -20, &drawn), 0);
+                assert_memory_equal(pcm + planned, drawn->samples, drawn->n_samples * sizeof *pcm);
+                for (size_t j = 0; j < drawn->n_samples; j++)
+                        peak = MAX(peak, (int16_t) abs(drawn->samples[j]));
+                assert_int_equal(peak, 3277); /* -20 dBFS */
+                found[s->earcon]++;
+        }
+        print_message("# %zu ticks, %zu countdown tones, %zu chimes found on time in %s\n", found[EARCON_TICK],
+                      found[EARCON_COUNTDOWN], found[EARCON_CHIME], path);
+        for (size_t i = 0; i < p->n_cues; i++) {
+                const struct clip *clip;
+                uint64_t planned = samples_from_usec(p->cues[i].start, rate);
+                assert_int_equal(clips_get(pl.clips, p->cues[i].text, &clip), 0);
+                assert_memory_equal(pcm + planned, clip->samples, clip->n_samples * sizeof *pcm);
+        }
         unlink(path);
         free(pcm);
         planned_free(&pl);
@@ -114,21 +170,25 @@ static void test_track_at_another_rate(void **state) {
         planned_free(&pl);
 }
 
-/* The mixer gives the same samples however the stream is cut into periods. */
+/* The mixer gives the same samples however the stream is cut into periods, earcons
+ * between the speech included. */
 static void test_mix_is_the_same_in_any_period(void **state) {
-        int16_t a[5] = { 1000, 2000, 3000, 4000, 5000 }, b[3] = { -1000, -2000, -3000 };
-        struct clip ca = { a, 5 }, cb = { b, 3 };
-        struct placed_clip placed[] = { { 2, &ca }, { 9, &cb } };
-        struct track t = { placed, 2, 14, 22050 };
+        int16_t a[5] = { 1000, 2000, 3000, 4000, 5000 }, b[3] = { -1000, -2000, -3000 }, e[2] = { 700, -700 };
+        struct clip ca = { a, 5 }, cb = { b, 3 }, ce = { e, 2 };
+        struct placed_clip placed[] = { { 2, &ca }, { 9, &cb } }, earcons[] = { { 0, &ce }, { 7, &ce }, { 12, &ce } };
+        struct track t = {
+                .clips = placed, .n_clips = 2, .earcons = earcons, .n_earcons = 3, .length = 14, .rate = 22050
+        };
         int16_t whole[14], pieces[14];
-        size_t hint = 0;
+        struct track_hint hint = {};
+        uint64_t from, to;
 
         track_fill(&t, 0, whole, 14, &hint);
-        int16_t expect[14] = { 0, 0, 1000, 2000, 3000, 4000, 5000, 0, 0, -1000, -2000, -3000, 0, 0 };
+        int16_t expect[14] = { 700, -700, 1000, 2000, 3000, 4000, 5000, 700, -700, -1000, -2000, -3000, 700, -700 };
         assert_memory_equal(whole, expect, sizeof whole);
 
         for (size_t period = 1; period <= 14; period++) {
-                hint = 0;
+                hint = (struct track_hint){};
                 for (size_t pos = 0; pos < 14; pos += period)
                         track_fill(&t, pos, pieces + pos, MIN(period, 14 - pos), &hint);
                 assert_memory_equal(whole, pieces, sizeof whole);
@@ -136,11 +196,22 @@ static void test_mix_is_the_same_in_any_period(void **state) {
         /* A jump backwards (a seek) works too. */
         track_fill(&t, 3, pieces, 4, &hint);
         assert_memory_equal(pieces, whole + 3, 4 * sizeof *pieces);
+
+        /* Nothing here is quiet: speech and earcons meet. Without the earcons, 7 and 8 are. */
+        for (uint64_t pos = 0; pos < 14; pos++)
+                assert_false(track_quiet(&t, pos, &from, &to));
+        assert_int_equal(track_sound_start(&t, 8), 7);
+        t.n_earcons = 0;
+        assert_true(track_quiet(&t, 8, &from, &to));
+        assert_int_equal(from, 7);
+        assert_int_equal(to, 9);
+        assert_int_equal(track_sound_start(&t, 8), 8);
 }
 
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rendered_countdowns_sound_on_time),
+                cmocka_unit_test(test_rendered_earcons_sound_on_time),
                 cmocka_unit_test(test_mix_is_the_same_in_any_period),
                 cmocka_unit_test(test_track_at_another_rate),
         };

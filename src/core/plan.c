@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "earcon.h"
 #include "plan.h"
 
 static const char *const cue_kind_names[_CUE_KIND_MAX] = {
@@ -24,6 +25,7 @@ void plan_free(struct plan *p) {
         for (size_t i = 0; i < p->n_cues; i++)
                 free(p->cues[i].text);
         free(p->cues);
+        free(p->sounds);
         free(p);
 }
 
@@ -41,7 +43,10 @@ struct planner {
 /* A planner starts with an empty plan of its own... */
 static int planner_begin(struct planner *p) {
         p->plan = calloc(1, sizeof *p->plan);
-        return p->plan ? 0 : -ENOMEM;
+        if (!p->plan)
+                return -ENOMEM;
+        p->plan->earcon_level_db = p->voice ? p->voice->earcons.level_db : EARCON_LEVEL_DB;
+        return 0;
 }
 
 /* ...and hands it over, n_steps long, when done, or frees it when it fails. */
@@ -57,6 +62,19 @@ static void planner_clear(struct planner *p) {
         plan_free(p->plan);
 }
 
+/* Room in *array (of *allocated elements of size) for one more after n. */
+static int grow(void **array, size_t *allocated, size_t n, size_t size) {
+        if (n < *allocated)
+                return 0;
+        size_t more = MAX(*allocated * 2, (size_t) 256);
+        void *a = realloc(*array, more * size);
+        if (!a)
+                return -ENOMEM;
+        *array = a;
+        *allocated = more;
+        return 0;
+}
+
 /* Appends text (taking it) at the first instant at or after beat that is free. */
 static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat, usec_t *ret_start) {
         struct plan *plan = p->plan;
@@ -66,19 +84,11 @@ static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat
         if (!text)
                 return -ENOMEM;
         r = p->duration(p->userdata, text, &duration);
+        if (r >= 0)
+                r = grow((void **) &plan->cues, &plan->allocated, plan->n_cues, sizeof *plan->cues);
         if (r < 0) {
                 free(text);
                 return r;
-        }
-        if (plan->n_cues == plan->allocated) {
-                size_t n = MAX(plan->allocated * 2, (size_t) 256);
-                struct cue *c = realloc(plan->cues, n * sizeof *c);
-                if (!c) {
-                        free(text);
-                        return -ENOMEM;
-                }
-                plan->cues = c;
-                plan->allocated = n;
         }
 
         usec_t start = MAX(beat, p->cursor);
@@ -100,6 +110,50 @@ static int say_on(struct planner *p, enum cue_kind kind, char *text, usec_t beat
         return 0;
 }
 
+static bool sounds(const struct planner *p, enum earcon e) {
+        return p->voice && p->voice->earcons.on && p->voice->earcons.play[e];
+}
+
+/* Earcon e at the first instant at or after at that is free, if the voice sounds it. */
+static int sound_on(struct planner *p, enum earcon e, usec_t at) {
+        struct plan *plan = p->plan;
+
+        if (!sounds(p, e))
+                return 0;
+        int r = grow((void **) &plan->sounds, &plan->sounds_allocated, plan->n_sounds, sizeof *plan->sounds);
+        if (r < 0)
+                return r;
+        usec_t start = MAX(at, p->cursor);
+        plan->sounds[plan->n_sounds++] = (struct sound){
+                .start = start,
+                .duration = earcon_duration(e),
+                .earcon = e,
+        };
+        p->cursor = start + earcon_duration(e);
+        return 0;
+}
+
+/* say_on(), after earcon e on the beat when the voice sounds it: the tone marks the beat,
+ * and the words follow it. *ret_start is where the beat fell. */
+static int say_after(struct planner *p, enum earcon e, enum cue_kind kind, char *text, usec_t beat, usec_t *ret_start) {
+        usec_t start = MAX(beat, p->cursor);
+        int r;
+
+        if (!sounds(p, e))
+                return say_on(p, kind, text, beat, ret_start);
+        r = sound_on(p, e, start);
+        if (r >= 0)
+                r = say_on(p, kind, text, p->cursor + EARCON_GAP_USEC, NULL);
+        else
+                free(text);
+        if (r < 0)
+                return r;
+        p->plan->cues[p->plan->n_cues - 1].room = start - beat;
+        if (ret_start)
+                *ret_start = start;
+        return 0;
+}
+
 /* Speech that follows the previous speech after a breath. */
 static int say(struct planner *p, enum cue_kind kind, const char *text) {
         usec_t gap = p->plan->n_cues ? usec_from_seconds(p->voice->gap) : 0;
@@ -112,14 +166,16 @@ static char *phrase_n(const struct planner *p, enum phrase ph, const char *name,
         return voice_phrase(p->voice, ph, &text, name, number, NULL) < 0 ? NULL : text;
 }
 
-/* "3, 2, 1": each number starts exactly that many seconds before end. When speech
- * runs into the countdown, the end moves later rather than cutting anything. */
+/* "3, 2, 1": each number starts exactly that many seconds before end (or its tone does,
+ * the number after it). When speech runs into the countdown, the end moves later rather
+ * than cutting anything. */
 static int countdown(struct planner *p, usec_t end) {
         usec_t late = p->cursor + 3 * USEC_PER_SEC > end ? p->cursor + 3 * USEC_PER_SEC - end : 0;
 
         end += late;
         for (unsigned n = 3; n >= 1; n--) {
-                int r = say_on(p, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n), end - n * USEC_PER_SEC, NULL);
+                int r = say_after(p, EARCON_COUNTDOWN, CUE_COUNTDOWN, phrase_n(p, PHRASE_COUNT, "n", n),
+                                  end - n * USEC_PER_SEC, NULL);
                 if (r < 0)
                         return r;
                 if (n == 3)
@@ -147,7 +203,8 @@ static const char *instruction(const struct block *b, bool first) {
 /* Timed things (holds, phases, rests) last from the instant their cue starts (or
  * from `from`, when they have none): the cue is the signal to move. A halfway cue
  * when asked for and 10 s or longer; a countdown at the end when 4 s or longer,
- * else what is said next marks the end. */
+ * else what is said next marks the end; a chime at the end of all but holds, whose end
+ * the next count marks. */
 static int plan_span(struct planner *p, enum cue_kind kind, const char *text, usec_t from, usec_t length,
                      bool halfway) {
         usec_t start = from;
@@ -163,10 +220,13 @@ static int plan_span(struct planner *p, enum cue_kind kind, const char *text, us
                 if (r < 0)
                         return r;
         }
-        if (length >= 4 * USEC_PER_SEC)
-                return countdown(p, start + length);
-        p->cursor = MAX(p->cursor, start + length);
-        return 0;
+        if (length >= 4 * USEC_PER_SEC) {
+                r = countdown(p, start + length);
+                if (r < 0)
+                        return r;
+        } else
+                p->cursor = MAX(p->cursor, start + length);
+        return kind == CUE_HOLD ? 0 : sound_on(p, EARCON_CHIME, p->cursor);
 }
 
 /* A hold right after a repetition's count starts on the count. */
@@ -191,7 +251,7 @@ static int plan_reps(struct planner *p, const struct block *b, bool first) {
         usec_t beat = p->cursor + usec_from_seconds(p->voice->ready);
         for (unsigned n = 1; n <= reps; n++) {
                 usec_t start;
-                r = say_on(p, CUE_COUNT, phrase_n(p, PHRASE_COUNT, "n", n), beat, &start);
+                r = say_after(p, EARCON_TICK, CUE_COUNT, phrase_n(p, PHRASE_COUNT, "n", n), beat, &start);
                 if (r < 0)
                         return r;
                 /* The count is the signal for a repetition's first part. */

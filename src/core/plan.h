@@ -38,10 +38,21 @@ struct cue {
         unsigned step; /* a block, side, set or exercise boundary: where skipping lands */
 };
 
+/* An earcon at its instant, between the speech and never over it. */
+struct sound {
+        usec_t start;
+        usec_t duration;
+        enum earcon earcon;
+};
+
 struct plan {
         struct cue *cues;
         size_t n_cues;
         size_t allocated;
+        struct sound *sounds; /* in order, none while the voice's earcons are off */
+        size_t n_sounds;
+        size_t sounds_allocated;
+        double earcon_level_db;
         usec_t total;
         unsigned n_steps;
 };

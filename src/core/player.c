@@ -31,14 +31,18 @@ const char *player_command_to_string(enum player_command c) {
         return c < _PLAYER_COMMAND_MAX ? command_names[c] : NULL;
 }
 
-static uint32_t track_peak(const struct track *t) {
+static uint32_t layer_peak(const struct placed_clip *clips, size_t n) {
         uint32_t peak = 0;
-        for (size_t i = 0; t && i < t->n_clips; i++) {
-                const struct clip *c = t->clips[i].clip;
+        for (size_t i = 0; i < n; i++) {
+                const struct clip *c = clips[i].clip;
                 for (size_t k = 0; k < c->n_samples; k++)
                         peak = MAX(peak, (uint32_t) abs(c->samples[k]));
         }
         return peak;
+}
+
+static uint32_t track_peak(const struct track *t) {
+        return t ? MAX(layer_peak(t->clips, t->n_clips), layer_peak(t->earcons, t->n_earcons)) : 0;
 }
 
 static void mark(struct player *p) {
@@ -89,16 +93,7 @@ static bool running(const struct player *p) {
 }
 
 ssize_t player_cue_at(const struct player *p, uint64_t pos) {
-        size_t lo = 0, hi = p->track->n_clips; /* the answer is lo - 1 */
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (p->track->clips[mid].start <= pos)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return (ssize_t) lo - 1;
+        return track_clip_at(p->track, pos);
 }
 
 static uint64_t cue_start(const struct player *p, ssize_t i) {
@@ -109,15 +104,9 @@ static uint64_t cue_start(const struct player *p, ssize_t i) {
         return p->track->clips[i].start;
 }
 
-/* Whether cue i, the last to begin at or before pos, is still being said at pos. */
-static bool saying(const struct player *p, ssize_t i, uint64_t pos) {
-        return i >= 0 && pos < p->track->clips[i].start + p->track->clips[i].clip->n_samples;
-}
-
-/* Where to go on from after stopping at pos: an utterance cut off is said again whole. */
+/* Where to go on from after stopping at pos: an utterance or earcon cut off is heard again whole. */
 static uint64_t resume_point(const struct player *p, uint64_t pos) {
-        ssize_t i = player_cue_at(p, pos);
-        return saying(p, i, pos) ? p->track->clips[i].start : pos;
+        return track_sound_start(p->track, pos);
 }
 
 static ssize_t first_of_step(const struct player *p, ssize_t i) {
@@ -187,7 +176,7 @@ static void apply(struct player *p, enum player_command c, uint64_t target) {
         case PLAYER_REPEAT:
                 p->interlude = &p->repeat;
                 p->interlude_pos = 0;
-                p->interlude_hint = 0;
+                p->interlude_hint = (struct track_hint){};
                 break;
         default: /* a jump */
                 p->interlude = NULL;
@@ -253,7 +242,7 @@ bool player_command(struct player *p, enum player_command c) {
                         if (!p->interlude && p->lead_in) {
                                 p->interlude = p->lead_in;
                                 p->interlude_pos = 0;
-                                p->interlude_hint = 0;
+                                p->interlude_hint = (struct track_hint){};
                         }
                         mark(p);
                 }
@@ -326,17 +315,15 @@ void player_hold_back(struct player *p, uint64_t n) {
  * to where the silence ends sooner, time gained by going back to where it began, so that
  * the silence is heard again from there. */
 static void make_up(struct player *p) {
-        ssize_t i = player_cue_at(p, p->pos);
-        uint64_t k;
+        uint64_t k, quiet_from, quiet_to;
 
-        if (saying(p, i, p->pos))
+        if (!track_quiet(p->track, p->pos, &quiet_from, &quiet_to))
                 return;
         if (p->owed > 0) {
-                k = MIN((uint64_t) p->owed, cue_start(p, i + 1) - p->pos);
+                k = MIN((uint64_t) p->owed, quiet_to - p->pos);
                 p->pos += k;
                 p->owed -= (int64_t) k;
         } else {
-                uint64_t quiet_from = i < 0 ? 0 : p->track->clips[i].start + p->track->clips[i].clip->n_samples;
                 k = MIN((uint64_t) -p->owed, p->pos - quiet_from);
                 p->pos -= k;
                 p->owed += (int64_t) k;

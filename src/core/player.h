@@ -65,11 +65,11 @@ struct player {
 
         enum player_state state;
         uint64_t pos; /* the routine's next sample */
-        size_t hint;
+        struct track_hint hint;
 
         const struct track *interlude; /* sounds while the routine stands still */
         uint64_t interlude_pos;
-        size_t interlude_hint;
+        struct track_hint interlude_hint;
         struct track opening; /* the interlude before the first word: quiet */
         struct track repeat;  /* the interlude "repeat" plays: one clip */
         struct placed_clip repeat_clip;

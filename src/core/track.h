@@ -1,4 +1,4 @@
-/* Tracks: clips of speech placed at the samples where they sound. A track is built once
+/* Tracks: clips of speech, and earcons between them, placed at the samples where they sound. A track is built once
  * (audio/mix.c) and then only read: track_fill() renders any window of it without
  * allocating, locking or logging, so an audio callback may call it. */
 #pragma once
@@ -29,15 +29,37 @@ struct placed_clip {
 };
 
 struct track {
-        struct placed_clip *clips; /* in order, never overlapping */
+        struct placed_clip *clips; /* in order, never overlapping: clip i says the plan's cue i */
         size_t n_clips;
-        uint64_t length; /* samples */
+        struct placed_clip *earcons; /* the plan's sounds, in order, overlapping nothing */
+        size_t n_earcons;
+        struct clip *owned[4]; /* what the track drew itself (the earcons' clips), freed with it */
+        uint64_t length;       /* samples */
         unsigned rate;
+};
+
+/* Where the last track_fill() stopped in each layer, so sequential calls cost O(n); start
+ * it at {}. */
+struct track_hint {
+        size_t clip, earcon;
 };
 
 void track_free(struct track *t);
 DEFINE_POINTER_CLEANUP(struct track, track_free)
 
-/* Writes samples [pos, pos + n) of the track into out. *hint remembers where the last
- * call stopped, so sequential calls cost O(n); start it at 0. */
-void track_fill(const struct track *t, uint64_t pos, int16_t *out, size_t n, size_t *hint);
+/* Writes samples [pos, pos + n) of the track into out. */
+void track_fill(const struct track *t, uint64_t pos, int16_t *out, size_t n, struct track_hint *hint);
+
+/* The last speech clip that begins at or before pos, or -1. */
+ssize_t track_clip_at(const struct track *t, uint64_t pos);
+
+/* Where clip i is first heard: at the earcon that leads into it (ending no more than
+ * within samples before it), if one does. */
+uint64_t track_clip_onset(const struct track *t, size_t i, uint64_t within);
+
+/* Where the sound (speech or earcon) heard at pos begins; pos itself in a silence. */
+uint64_t track_sound_start(const struct track *t, uint64_t pos);
+
+/* Whether pos is in a silence, between one sound (speech or earcon) and the next; if it is,
+ * where the silence begins and ends (the track's length after the last sound). */
+bool track_quiet(const struct track *t, uint64_t pos, uint64_t *ret_from, uint64_t *ret_to);

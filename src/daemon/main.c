@@ -260,9 +260,22 @@ static void print_seconds(FILE *f, usec_t t) {
         fprintf(f, "%" PRIu64 ".%03u", ms / 1000, (unsigned) (ms % 1000));
 }
 
+/* The plan's earcons from *k on that start before until, as "earcon" lines. */
+static void print_sounds(const struct plan *p, size_t *k, usec_t until) {
+        for (; *k < p->n_sounds && p->sounds[*k].start < until; (*k)++) {
+                print_seconds(stdout, p->sounds[*k].start);
+                putchar('\t');
+                print_seconds(stdout, p->sounds[*k].duration);
+                printf("\tearcon\t%s\n", earcon_to_string(p->sounds[*k].earcon));
+        }
+}
+
 static void print_plan(const struct plan *p) {
+        size_t k = 0;
+
         for (size_t i = 0; i < p->n_cues; i++) {
                 const struct cue *c = &p->cues[i];
+                print_sounds(p, &k, c->start);
                 if (c->room > 0) {
                         printf("# made room: the next cue waits ");
                         print_seconds(stdout, c->room);
@@ -273,6 +286,7 @@ static void print_plan(const struct plan *p) {
                 print_seconds(stdout, c->duration);
                 printf("\t%s\t%s\n", cue_kind_to_string(c->kind), c->text);
         }
+        print_sounds(p, &k, USEC_INFINITY);
         printf("# total ");
         print_seconds(stdout, p->total);
         char length[CLOCK_MAX];

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "log.h"
+#include "earcon.h"
 #include "mix.h"
 #include "session.h"
 
@@ -423,6 +424,7 @@ int session_speech(struct session *s, usec_t now, usec_t after, struct span *ret
         for (size_t i = h.cue < 0 ? 0 : (size_t) h.cue; i < t->n_clips; i++) {
                 const struct placed_clip *c = &t->clips[i];
                 uint64_t end = c->start + c->clip->n_samples;
+                uint64_t onset = track_clip_onset(t, i, samples_from_usec(EARCON_GAP_USEC, t->rate) + 1);
                 usec_t begin, until;
 
                 if (end <= h.pos)
@@ -430,8 +432,8 @@ int session_speech(struct session *s, usec_t now, usec_t after, struct span *ret
                 until = from + usec_from_samples(end - h.pos, t->rate);
                 if (until <= after)
                         continue;
-                begin = c->start >= h.pos ? from + usec_from_samples(c->start - h.pos, t->rate)
-                                          : from - MIN(from, usec_from_samples(h.pos - c->start, t->rate));
+                begin = onset >= h.pos ? from + usec_from_samples(onset - h.pos, t->rate)
+                                       : from - MIN(from, usec_from_samples(h.pos - onset, t->rate));
                 *ret = (struct span){ begin, until };
                 return 1;
         }

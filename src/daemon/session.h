@@ -47,8 +47,9 @@ int session_command(struct session *s, enum player_command c);
 void session_status(struct session *s, struct session_status *ret);
 /* From the next buffer on. */
 void session_set_volume(struct session *s, double volume);
-/* The first span of speech (a cue, or "Ready. 3, 2, 1") the listener hears ending after
- * after, as heard from now on: 1; 0 if none is coming (paused, stopped, the last said);
+/* The first span of speech (a cue with the earcon that leads into it, or "Ready. 3, 2, 1")
+ * the listener hears ending after after, as heard from now on: 1; 0 if none is coming
+ * (paused, stopped, the last said);
  * -EAGAIN while the device has not begun to play, when nobody knows yet when it will. */
 int session_speech(struct session *s, usec_t now, usec_t after, struct span *ret);
 const struct plan *session_plan(const struct session *s);
