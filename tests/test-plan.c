@@ -270,13 +270,47 @@ static void test_earcons_only_those_asked_for(void **state) {
         assert_int_equal(p->cues[three + 1].start - p->cues[three].start, USEC_PER_SEC);
 }
 
+/* level = "auto"'s news: the first exercise whose count the change alters, in the voice's
+ * words; said first, everything after it moved by its length and a gap. */
+static void test_level_news_said_first(void **state) {
+        struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
+        struct routine *fixed = load_routine_or_die(srcdir_path("tests/data/short.conf"));
+        struct voice *v = load_voice_or_die(srcdir_path("voices/en.conf"));
+        _cleanup_free_ char *up = NULL, *down = NULL, *none = NULL;
+        _cleanup_(plan_freep) struct plan *p = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        _cleanup_(plan_freep) struct plan *before = plan_shipped(LEVEL_NORMAL, NULL, NULL);
+        usec_t said;
+
+        assert_int_equal(plan_level_news(r, LEVEL_EASY, LEVEL_NORMAL, v, &up), 0);
+        assert_string_equal(up, "Level up: Heel raises, now 12 each.");
+        assert_int_equal(plan_level_news(r, LEVEL_HARD, LEVEL_NORMAL, v, &down), 0);
+        assert_string_equal(down, "A gentler level today: Heel raises, now 12 each.");
+        assert_int_equal(plan_level_news(fixed, LEVEL_EASY, LEVEL_HARD, v, &none), 0);
+        assert_null(none); /* no count changes: nothing to say */
+
+        assert_int_equal(plan_prepend(p, up, v, fake_duration, NULL), 0);
+        fake_duration(NULL, up, &said);
+        usec_t shift = said + usec_from_seconds(v->gap);
+        assert_int_equal(p->n_cues, before->n_cues + 1);
+        assert_int_equal(p->cues[0].kind, CUE_ANNOUNCE);
+        assert_int_equal(p->cues[0].start, 0);
+        assert_string_equal(p->cues[0].text, up);
+        for (size_t i = 0; i < before->n_cues; i++)
+                assert_int_equal(p->cues[i + 1].start, before->cues[i].start + shift);
+        assert_int_equal(p->total, before->total + shift);
+        routine_free(r);
+        routine_free(fixed);
+        voice_free(v);
+}
+
 /* Nothing tiptoed says itself is English in the code: another voice, other words. */
 static void test_generated_phrases_come_from_the_voice(void **state) {
         char *path = write_temp("language = \"xx\";\nespeak = { voice = \"de\"; };\nphrases = {\n"
                                 "set = \"Satz {n} von {total}.\"; switch = \"Wechsel.\"; rest = \"Pause.\";\n"
                                 "halfway = \"Halbzeit.\"; next = \"Gleich: {name}.\"; count = \"Nummer {n}\";\n"
                                 "finish = \"Geschafft nach {minutes} Minuten.\"; ready = \"Bereit.\";\n"
-                                "announce = \"{title} in {minutes} Minuten.\";\n};\n",
+                                "announce = \"{title} in {minutes} Minuten.\";\n"
+                                "level_up = \"Hoch: {name}, {n}.\"; level_down = \"Runter: {name}, {n}.\";\n};\n",
                                 ".conf");
         struct routine *r = load_routine_or_die(srcdir_path("config/routines/morning-feet.conf"));
         struct voice *v = load_voice_or_die(path);
@@ -364,6 +398,7 @@ int main(void) {
                 cmocka_unit_test(test_long_speech_makes_room),
                 cmocka_unit_test(test_earcons_on_the_beat_never_over_speech),
                 cmocka_unit_test(test_earcons_only_those_asked_for),
+                cmocka_unit_test(test_level_news_said_first),
                 cmocka_unit_test(test_generated_phrases_come_from_the_voice),
                 cmocka_unit_test(test_german_routine_matches_the_english_one),
                 cmocka_unit_test(test_routine_length_per_level),

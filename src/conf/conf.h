@@ -25,6 +25,9 @@ enum level {
         _LEVEL_MAX,
 };
 
+/* level = "auto", where a level may be named: as the history says (core/progress.h). */
+#define LEVEL_AUTO _LEVEL_MAX
+
 const char *level_to_string(enum level l);
 int level_from_string(const char *s);
 

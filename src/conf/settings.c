@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 
 #include "routine.h"
@@ -44,7 +45,7 @@ static const char *const settings_keys[] = { "level",    "routine", "routine_dir
 static const char *const voice_keys[] = { "language", "earcons", NULL };
 static const char *const audio_keys[] = { "device", "volume", "latency", "rate", NULL };
 static const char *const duck_keys[] = { "mpris", "volume", "fade", "latency", "players", NULL };
-static const char *const level_choices[] = { "easy", "normal", "hard", NULL };
+static const char *const level_choices[] = { "easy", "normal", "hard", "auto", NULL };
 
 int settings_load(const char *path, struct settings **ret, struct conf_error *err) {
         _cleanup_(settings_freep) struct settings *s = NULL;
@@ -68,7 +69,9 @@ int settings_load(const char *path, struct settings **ret, struct conf_error *er
         r = conf_get_choice(root, "level", level_choices, &level, err);
         if (r < 0)
                 return r;
-        s->level = level;
+        static_assert(LEVEL_AUTO == 3, "\"auto\" follows the levels");
+        s->level_auto = level == LEVEL_AUTO;
+        s->level = s->level_auto ? LEVEL_EASY : (enum level) level;
 
         r = conf_get_strdup(root, "routine", false, &s->routine, err);
         if (r < 0)

@@ -32,8 +32,9 @@ struct duck_settings {
 };
 
 struct settings {
-        char *path; /* NULL: built-in defaults */
-        enum level level;
+        char *path;       /* NULL: built-in defaults */
+        enum level level; /* in force: with level_auto, what the history made it (core/progress.h) */
+        bool level_auto;
         char *routine;               /* the routine to play when none is named */
         char *routine_dir;           /* searched before the shipped routines; NULL: none */
         char *language;              /* picks voices/LANGUAGE.conf */

@@ -17,6 +17,8 @@ static const struct {
         [PHRASE_FINISH] = { "finish", { "minutes" } },
         [PHRASE_READY] = { "ready", {} },
         [PHRASE_ANNOUNCE] = { "announce", { "title", "minutes" } },
+        [PHRASE_LEVEL_UP] = { "level_up", { "name", "n" } },
+        [PHRASE_LEVEL_DOWN] = { "level_down", { "name", "n" } },
 };
 
 static const char *const earcon_names[_EARCON_MAX] = {

@@ -14,6 +14,8 @@ enum phrase {
         PHRASE_FINISH,   /* {minutes} */
         PHRASE_READY,    /* before "3, 2, 1" when a paused routine resumes */
         PHRASE_ANNOUNCE, /* {title}, {minutes}: a scheduled routine is coming */
+        PHRASE_LEVEL_UP, /* {name}, {n}: level = "auto" went up; the first exercise's count that changed */
+        PHRASE_LEVEL_DOWN,
         _PHRASE_MAX,
 };
 

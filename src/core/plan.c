@@ -427,6 +427,56 @@ int plan_build(const struct routine *routine, enum level level, const struct voi
         return planner_finish(&p, p.step + 1, ret);
 }
 
+int plan_level_news(const struct routine *routine, enum level from, enum level to, const struct voice *voice,
+                    char **ret) {
+        *ret = NULL;
+        for (size_t i = 0; i < routine->n_exercises; i++) {
+                const struct exercise *e = &routine->exercises[i];
+                for (size_t k = 0; k < e->n_blocks; k++) {
+                        const struct block *b = &e->blocks[k];
+                        if (b->kind != BLOCK_REPS)
+                                continue;
+                        unsigned was = (unsigned) range_resolve(b->amount, from, true);
+                        unsigned now = (unsigned) range_resolve(b->amount, to, true);
+                        if (was == now)
+                                continue;
+                        char n[16];
+                        snprintf(n, sizeof n, "%u", now);
+                        return voice_phrase(voice, to > from ? PHRASE_LEVEL_UP : PHRASE_LEVEL_DOWN, ret, "name",
+                                            e->name, "n", n, NULL);
+                }
+        }
+        return 0;
+}
+
+int plan_prepend(struct plan *p, const char *text, const struct voice *voice, phrase_duration_fn duration,
+                 void *userdata) {
+        usec_t length, shift;
+        char *copy;
+        int r;
+
+        r = duration(userdata, text, &length);
+        if (r < 0)
+                return r;
+        r = grow((void **) &p->cues, &p->allocated, p->n_cues, sizeof *p->cues);
+        if (r < 0)
+                return r;
+        copy = strdup(text);
+        if (!copy)
+                return -ENOMEM;
+        shift = length + usec_from_seconds(voice->gap);
+        for (size_t i = 0; i < p->n_cues; i++)
+                p->cues[i].start += shift;
+        for (size_t i = 0; i < p->n_sounds; i++)
+                p->sounds[i].start += shift;
+        unsigned sets = p->n_cues ? p->cues[0].sets : 0;
+        memmove(p->cues + 1, p->cues, p->n_cues * sizeof *p->cues);
+        p->cues[0] = (struct cue){ .kind = CUE_ANNOUNCE, .text = copy, .duration = length, .sets = sets };
+        p->n_cues++;
+        p->total += shift;
+        return 0;
+}
+
 int plan_lead_in(const struct voice *voice, phrase_duration_fn duration, void *userdata, struct plan **ret) {
         _cleanup_(planner_clear) struct planner p = {
                 .voice = voice,

@@ -72,6 +72,17 @@ int plan_silence(usec_t total, struct plan **ret);
 /* Quiet, then one sentence: what the schedule says a few minutes before a run. */
 int plan_announcement(const char *text, phrase_duration_fn duration, void *userdata, struct plan **ret);
 
+/* What the voice says of a level changed from one to another (PHRASE_LEVEL_UP or _DOWN): the
+ * first exercise whose repetitions the change alters, and their number now. *ret NULL
+ * when the change alters no count. */
+int plan_level_news(const struct routine *routine, enum level from, enum level to, const struct voice *voice,
+                    char **ret);
+
+/* text said first, the rest of the plan after it and a gap, every instant moved by as
+ * much: a level's news before a morning's routine. */
+int plan_prepend(struct plan *p, const char *text, const struct voice *voice, phrase_duration_fn duration,
+                 void *userdata);
+
 void plan_free(struct plan *p);
 DEFINE_POINTER_CLEANUP(struct plan, plan_free)
 
