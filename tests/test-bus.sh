@@ -100,7 +100,7 @@ check "a routine with a syntax error: InvalidConfig with FILE:LINE" \
 check "a path for a routine: InvalidArgs naming the argument" \
         expect_exit 1 'org.freedesktop.DBus.Error.InvalidArgs: routine "../../etc/passwd"' "$ctl" start ../../etc/passwd
 check "Level medium: InvalidArgs" \
-        expect_exit 1 'org.freedesktop.DBus.Error.InvalidArgs: Level "medium": use "easy", "normal" or "hard".' "$ctl" level medium
+        expect_exit 1 'org.freedesktop.DBus.Error.InvalidArgs: Level "medium": use "easy", "normal", "hard" or "auto".' "$ctl" level medium
 check "Level medium over busctl too" expect_exit 1 'Level "medium": use' \
         $BUSCTL set-property org.tiptoed.Coach1 /org/tiptoed/Coach1 org.tiptoed.Coach1 Level s medium
 check "Volume 2: InvalidArgs" expect_exit 1 "InvalidArgs: Volume 2: give a number from 0.0" "$ctl" volume 2

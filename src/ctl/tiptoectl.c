@@ -264,6 +264,7 @@ static int print_property(sd_bus_message *reply, bool first) {
                 uint32_t u;
                 uint64_t t;
                 double d;
+                int b;
         } v;
         const char *name, *contents;
         int r;
@@ -296,6 +297,9 @@ static int print_property(sd_bus_message *reply, bool first) {
                 break;
         case 'd':
                 printf("%g", v.d);
+                break;
+        case 'b':
+                fputs(v.b ? "true" : "false", stdout);
                 break;
         }
         if (!arg_json)
@@ -348,8 +352,15 @@ static int run_setting(sd_bus *bus, const char *property, const char *value) {
                 if (number) { /* sd_bus_get_property() has entered the variant */
                         if ((r = sd_bus_message_read(reply, "d", &v)) >= 0)
                                 printf("%g\n", v);
-                } else if ((r = sd_bus_message_read(reply, "s", &value)) >= 0)
-                        puts(value);
+                } else if ((r = sd_bus_message_read(reply, "s", &value)) >= 0) {
+                        int automatic = 0;
+                        /* "normal (auto)": the level in force, and that the history decides it. */
+                        if (streq(property, "Level"))
+                                r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE,
+                                                                "LevelAutomatic", &e, 'b', &automatic);
+                        if (r >= 0)
+                                printf("%s%s\n", value, automatic ? " (auto)" : "");
+                }
                 return r < 0 ? failed(&e, r) : 0;
         }
         if (!number)

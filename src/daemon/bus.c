@@ -16,6 +16,7 @@ struct view {
         const char *level, *language, *audio_device;
         uint32_t exercise_index, exercise_count, set, set_count;
         uint64_t position, duration;
+        int level_automatic; /* D-Bus booleans are ints */
         double volume;
         uint64_t next_run, last_completed;
         uint32_t streak;
@@ -36,6 +37,7 @@ static void view(struct daemon *d, struct view *v) {
                 .side = st.side,
                 .instruction = st.cue ? st.cue->text : "",
                 .level = level_to_string(coach_level(d->coach)),
+                .level_automatic = coach_level_auto(d->coach),
                 .language = coach_language(d->coach),
                 .audio_device = coach_audio_device(d->coach),
                 .exercise_index = st.exercise_index,
@@ -72,6 +74,7 @@ static void view(struct daemon *d, struct view *v) {
         LOOK("Position", "t", position)                                                                                \
         READ("Duration", "t", duration)                                                                                \
         WRITE("Level", "s", level, set_level)                                                                          \
+        READ("LevelAutomatic", "b", level_automatic)                                                                   \
         WRITE("Volume", "d", volume, set_volume)                                                                       \
         WRITE("Language", "s", language, set_language)                                                                 \
         READ("AudioDevice", "s", audio_device)                                                                         \
@@ -115,6 +118,9 @@ static void property_text(const struct property *p, const struct view *v, char *
                 break;
         case 'u':
                 snprintf(buf, size, "%" PRIu32, *(const uint32_t *) field);
+                break;
+        case 'b':
+                snprintf(buf, size, "%s", *(const int *) field ? "true" : "false");
                 break;
         case 't':
                 snprintf(buf, size, "%" PRIu64, *(const uint64_t *) field);
@@ -407,11 +413,11 @@ static int set_level(sd_bus *bus, const char *path, const char *interface, const
         r = sd_bus_message_read(value, "s", &s);
         if (r < 0)
                 return r;
-        level = level_from_string(s);
+        level = streq(s, "auto") ? LEVEL_AUTO : level_from_string(s);
         if (level < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "Level \"%s\": use \"easy\", \"normal\" or \"hard\".", s);
-        coach_set_level(d->coach, (enum level) level);
+                                         "Level \"%s\": use \"easy\", \"normal\", \"hard\" or \"auto\".", s);
+        coach_set_level(d->coach, level);
         return 0;
 }
 

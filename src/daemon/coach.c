@@ -41,6 +41,8 @@ struct coach {
 
         coach_notify_fn notify;
         void *userdata;
+        coach_progress_fn progress;
+        void *progress_userdata;
 };
 
 static void emit(struct coach *c, enum coach_event e) {
@@ -234,9 +236,37 @@ static const char *routine_name(const struct coach *c, const char *name) {
         return setup_routine_name(c->setup, name);
 }
 
+/* With level = "auto", the level the history makes it now, into the settings in force. */
+static void auto_level(struct coach *c, struct progress *ret) {
+        *ret = (struct progress){ .level = LEVEL_EASY, .previous = LEVEL_EASY };
+        if (c->progress)
+                c->progress(c->progress_userdata, ret);
+        c->setup->settings->level = ret->level;
+}
+
 int coach_plan(struct coach *c, const char *name, struct routine **ret_routine, struct plan **ret_plan,
                struct conf_error *err) {
+        coach_level(c);
         return setup_plan(c->setup, name, ret_routine, ret_plan, err);
+}
+
+/* The first routine after level = "auto" changed the level begins by saying so. */
+static int tell_level(struct coach *c, struct workout *w) {
+        _cleanup_free_ char *news = NULL;
+        struct progress p;
+        int r;
+
+        if (!c->setup->settings->level_auto)
+                return 0;
+        auto_level(c, &p);
+        if (!p.news)
+                return 0;
+        r = plan_level_news(w->routine, p.previous, p.level, c->setup->voice, &news);
+        if (r < 0 || !news)
+                return r;
+        log_info("Level %s (was %s): saying \"%s\" first.", level_to_string(p.level), level_to_string(p.previous),
+                 news);
+        return plan_prepend(w->plan, news, c->setup->voice, clips_duration, c->setup->clips);
 }
 
 /* Makes way for a new workout: an announcement, or a routine told to stop, ends at once;
@@ -344,6 +374,11 @@ int coach_start(struct coach *c, const char *name, usec_t scheduled, struct conf
         r = workout_new(c, name, &w, err);
         if (r < 0)
                 return r;
+        r = tell_level(c, w);
+        if (r < 0)
+                return r == -ENOMEM ? r
+                                    : conf_error_set(err, -EINVAL, "%s: the level's news cannot be spoken: %s",
+                                                     c->setup->voice->path, strerror(-r));
         r = launch(c, w, NULL, err);
         if (r < 0)
                 return r;
@@ -548,13 +583,29 @@ const struct coach_finished *coach_last(const struct coach *c) {
         return &c->last;
 }
 
-enum level coach_level(const struct coach *c) {
+void coach_set_progress(struct coach *c, coach_progress_fn f, void *userdata) {
+        c->progress = f;
+        c->progress_userdata = userdata;
+}
+
+enum level coach_level(struct coach *c) {
+        struct progress p;
+
+        if (c->setup->settings->level_auto)
+                auto_level(c, &p);
         return c->setup->settings->level;
 }
 
-void coach_set_level(struct coach *c, enum level l) {
-        c->level = (int) l;
-        c->setup->settings->level = l;
+bool coach_level_auto(const struct coach *c) {
+        return c->setup->settings->level_auto;
+}
+
+void coach_set_level(struct coach *c, int l) {
+        assert(l >= 0 && l <= LEVEL_AUTO);
+        c->level = l;
+        c->setup->settings->level_auto = l == LEVEL_AUTO;
+        if (l != LEVEL_AUTO)
+                c->setup->settings->level = (enum level) l;
         emit(c, COACH_CHANGED);
 }
 

@@ -13,6 +13,7 @@
 
 #include "load.h"
 #include "place.h"
+#include "progress.h"
 #include "session.h"
 #include "setup.h"
 
@@ -104,9 +105,15 @@ const struct duck_settings *coach_duck(const struct coach *c);
 int coach_speech(struct coach *c, usec_t now, usec_t after, struct span *ret);
 const char *coach_default_routine(const struct coach *c);
 
+/* level = "auto": where the coach learns what the history makes the level (daemon.c asks the
+ * history). Without one, "auto" is easy. */
+typedef void (*coach_progress_fn)(void *userdata, struct progress *ret);
+void coach_set_progress(struct coach *c, coach_progress_fn f, void *userdata);
+
 /* Run-time settings: they last until the daemon exits, reloads included. */
-enum level coach_level(const struct coach *c);
-void coach_set_level(struct coach *c, enum level l); /* from the next start */
+enum level coach_level(struct coach *c); /* in force, "auto" or not */
+bool coach_level_auto(const struct coach *c);
+void coach_set_level(struct coach *c, int l); /* a level or LEVEL_AUTO, from the next start */
 double coach_volume(const struct coach *c);
 void coach_set_volume(struct coach *c, double volume); /* at once */
 const char *coach_language(const struct coach *c);

@@ -301,6 +301,26 @@ usec_t history_last_completed(const struct history *h) {
         return h->last_completed;
 }
 
+void history_progress(const struct history *h, usec_t now, const char *tz, struct progress *ret) {
+        _cleanup_free_ struct morning_record *r = calloc(MAX(h->n_entries, (size_t) 1), sizeof *r);
+
+        if (!r) {
+                *ret = (struct progress){ .level = LEVEL_EASY, .previous = LEVEL_EASY };
+                return;
+        }
+        for (size_t i = 0; i < h->n_entries; i++) {
+                enum outcome o = h->entries[i].outcome;
+                r[i] = (struct morning_record){
+                        .at = h->entries[i].started,
+                        .morning = o == OUTCOME_COMPLETED                        ? MORNING_DONE
+                                   : o == OUTCOME_STOPPED || o == OUTCOME_MISSED ? MORNING_BAD
+                                                                                 : MORNING_NEITHER,
+                        .played = o != OUTCOME_MISSED && o != OUTCOME_SKIPPED,
+                };
+        }
+        progress_level(r, h->n_entries, now, tz, ret);
+}
+
 unsigned history_streak(const struct history *h, usec_t now, const char *tz) {
         struct zone z;
         long today, day;

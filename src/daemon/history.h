@@ -5,6 +5,7 @@
  * opening the file drops it. A start with no end is a routine the daemon died during. */
 #pragma once
 
+#include "progress.h"
 #include "util.h"
 
 enum outcome {
@@ -75,6 +76,11 @@ int history_keep_pending(struct history *h, const struct pending *p);
 /* What the file holds: all 0 if nothing, or if it cannot be read (logged). The caller
  * frees ret->snoozed_routine. */
 void history_pending(struct history *h, struct pending *ret);
+
+/* level = "auto" (core/progress.h) as the history has it now: completed mornings done;
+ * stopped and missed ones bad; skipped runs, failures of the box's and the one playing
+ * neither. */
+void history_progress(const struct history *h, usec_t now, const char *tz, struct progress *ret);
 
 const char *outcome_to_string(enum outcome o);
 

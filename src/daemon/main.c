@@ -244,8 +244,13 @@ static int settings_from_argv(struct settings **ret) {
 
         if (r < 0)
                 return config_failed(r, &err);
-        if (arg.level >= 0)
+        if (arg.level >= 0) {
                 (*ret)->level = arg.level;
+                (*ret)->level_auto = false;
+        } else if ((*ret)->level_auto && arg.action != ACTION_NONE && arg.action != ACTION_CHECK)
+                /* The history is the daemon's, which appends to it: this reads none of it. */
+                log_info("level = \"auto\" is the daemon's to decide from the history; here it is easy "
+                         "(--level names another).");
         if (arg.language) {
                 free((*ret)->language);
                 if (!((*ret)->language = strdup(arg.language)))
@@ -394,7 +399,7 @@ static int check_file(const char *path) {
         if (r < 0)
                 return config_failed(r, &err);
         printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n", path, s->routine,
-               level_to_string(s->level), s->language, schedule_runs_a_week(&s->schedule));
+               s->level_auto ? "auto" : level_to_string(s->level), s->language, schedule_runs_a_week(&s->schedule));
         return 0;
 }
 
@@ -406,8 +411,8 @@ static int check_active(const struct settings *s) {
         int r;
 
         printf("%s: ok, settings (routine %s, level %s, language %s, %zu scheduled runs a week)\n",
-               s->path ?: "built-in settings", s->routine, level_to_string(s->level), s->language,
-               schedule_runs_a_week(&s->schedule));
+               s->path ?: "built-in settings", s->routine, s->level_auto ? "auto" : level_to_string(s->level),
+               s->language, schedule_runs_a_week(&s->schedule));
         r = load_routine(s, s->routine, &routine, &err);
         if (r < 0) /* the settings name it: a routine not there is theirs to fix */
                 return config_failed(r, &err);

@@ -247,6 +247,12 @@ static void restore_pending(struct scheduler *s) {
         }
 }
 
+/* level = "auto": the history as of the scheduler's clock, in the system's zone as the streak. */
+static void on_progress(void *userdata, struct progress *ret) {
+        struct scheduler *s = userdata;
+        history_progress(s->history, scheduler_now(s), NULL, ret);
+}
+
 int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_start, scheduler_notify_fn changed,
                   void *userdata, struct scheduler **ret) {
         _cleanup_(scheduler_freep) struct scheduler *s = calloc(1, sizeof *s);
@@ -264,6 +270,7 @@ int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_
         /* Never owe what came before the first start: a new box does not start at once. */
         s->last = history_last_scheduled(h) ?: scheduler_now(s);
         restore_pending(s);
+        coach_set_progress(c, on_progress, s);
 
         r = sd_event_add_time(e, &s->timer, CLOCK_REALTIME, 0, 1, on_timer, s);
         if (r < 0)
@@ -282,6 +289,7 @@ int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_
 void scheduler_free(struct scheduler *s) {
         if (!s)
                 return;
+        coach_set_progress(s->coach, NULL, NULL);
         sd_event_source_disable_unref(s->timer);
         sd_event_source_disable_unref(s->time_change);
         sd_event_unref(s->event);

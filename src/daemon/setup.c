@@ -20,8 +20,12 @@ void setup_unref(struct setup *s) {
 }
 
 static int override(struct settings *s, const struct setup_overrides *o) {
-        if (o->level >= 0)
+        if (o->level == LEVEL_AUTO)
+                s->level_auto = true;
+        else if (o->level >= 0) {
                 s->level = o->level;
+                s->level_auto = false;
+        }
         if (!isnan(o->volume))
                 s->volume = o->volume;
         if (o->language) {

@@ -18,7 +18,7 @@ struct setup {
 /* What overrides the settings file: the command line, and what was set at run time. */
 struct setup_overrides {
         const char *config;   /* the settings file; NULL: looked for */
-        int level;            /* -1: the file's */
+        int level;            /* -1: the file's; LEVEL_AUTO: as the history says */
         double volume;        /* NAN: the file's */
         const char *language; /* NULL: the file's */
 };
