@@ -428,6 +428,25 @@ static int run_watch(sd_bus *bus) {
         return 0;
 }
 
+/* The token a phone on the LAN pairs with tiptoed-web by; "new" replaces it, unpairing
+ * every phone paired with the old one. */
+static int run_web_token(sd_bus *bus, const char *what) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *token;
+        int r;
+
+        if (what && !streq(what, "new"))
+                return usage("web-token takes nothing or \"new\", not ", what);
+        r = call(bus, what ? "NewWebToken" : "GetWebToken", &reply, NULL);
+        if (r != 0)
+                return r;
+        r = sd_bus_message_read(reply, "s", &token);
+        if (r < 0)
+                return failed(&SD_BUS_ERROR_NULL, r);
+        puts(token);
+        return 0;
+}
+
 static void help(void) {
         printf("Usage: tiptoectl [--system] COMMAND\n"
                "Tells a running tiptoed what to do.\n\n"
@@ -452,7 +471,9 @@ static void help(void) {
                "  level [LEVEL]       show or set the level: easy, normal, hard\n"
                "  volume [VOLUME]     show or set the volume: 0.0 to 1.0\n"
                "  language [LANG]     show or set the voice's language: en, de, ...\n"
-               "                      (set ones last until the daemon exits)\n\n"
+               "                      (set ones last until the daemon exits)\n"
+               "  web-token [new]     the token a phone on the LAN pairs with tiptoed-web by;\n"
+               "                      new: another, and every phone pairs again\n\n"
                "Options:\n"
                "      --system        the daemon on the system bus (a speaker box)\n"
                "  -h, --help          show this help\n"
@@ -490,6 +511,8 @@ static int dispatch(sd_bus *bus, const char *command, int n, char **args) {
                                      : run_setting(bus, settings[i].property, n > 0 ? args[0] : NULL);
         if (streq(command, "snooze"))
                 return n > 1 ? usage("too many arguments for ", command) : run_snooze(bus, n > 0 ? args[0] : NULL);
+        if (streq(command, "web-token"))
+                return n > 1 ? usage("too many arguments for ", command) : run_web_token(bus, n > 0 ? args[0] : NULL);
         if (n > 1 || (n > 0 && !streq(command, "start") && !streq(command, "plan")))
                 return usage("too many arguments for ", command);
         if (streq(command, "start"))

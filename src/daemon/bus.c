@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mpris.h"
 #include "scheduler.h"
+#include "token.h"
 
 /* What the properties say now. Strings point into the coach: copy before keeping. */
 struct view {
@@ -404,6 +405,33 @@ static int method_get_history(sd_bus_message *m, void *userdata, sd_bus_error *e
         return reply_array(m, "(ttsssttu)", h->n_entries, append_entry, h->entries);
 }
 
+/* The pairing token for tiptoed-web on the LAN; the bus policy lets only those who may
+ * control the daemon call this. */
+static int web_token(sd_bus_message *m, struct daemon *d, bool renew, sd_bus_error *error) {
+        char token[TOKEN_HEX + 1];
+        int r = token_get(d->state_dir, renew, token);
+
+        if (r < 0) {
+                log_error_errno(r, "Failed to keep the web token in %s/web-token: %m", d->state_dir);
+                return sd_bus_error_set_errnof(error, r, "Failed to keep the web token in %s/web-token: %m",
+                                               d->state_dir);
+        }
+        return sd_bus_reply_method_return(m, "s", token);
+}
+
+static int method_get_web_token(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return web_token(m, userdata, false, error);
+}
+
+static int method_new_web_token(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        struct daemon *d = userdata;
+        int r = web_token(m, d, true, error);
+
+        if (r >= 0) /* tiptoed-web forgets the old one */
+                sd_bus_emit_signal(d->bus, BUS_PATH, BUS_INTERFACE, "WebTokenChanged", NULL);
+        return r;
+}
+
 static int set_level(sd_bus *bus, const char *path, const char *interface, const char *name, sd_bus_message *value,
                      void *userdata, sd_bus_error *error) {
         struct daemon *d = userdata;
@@ -494,6 +522,10 @@ static const sd_bus_vtable coach_vtable[] = {
                                 method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetHistory", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ttsssttu)", entries), method_get_history,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetWebToken", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", token), method_get_web_token,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("NewWebToken", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", token), method_new_web_token,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
 #define READ(name, type, field) SD_BUS_PROPERTY(name, type, get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 #define WRITE(name, type, field, setter)                                                                               \
         SD_BUS_WRITABLE_PROPERTY(name, type, get_property, setter, 0,                                                  \
@@ -505,6 +537,7 @@ static const sd_bus_vtable coach_vtable[] = {
 #undef LOOK
                 SD_BUS_SIGNAL_WITH_ARGS("Cue", SD_BUS_ARGS("t", position, "s", kind, "s", text), 0),
         SD_BUS_SIGNAL_WITH_ARGS("Finished", SD_BUS_ARGS("s", routine, "b", completed, "t", duration), 0),
+        SD_BUS_SIGNAL("WebTokenChanged", "", 0),
         SD_BUS_VTABLE_END
 };
 

@@ -250,12 +250,12 @@ void daemon_done(struct daemon *d) {
         coach_free(d->coach);
         history_close(d->history);
         free(d->place_dir);
+        free(d->state_dir);
         sd_event_source_disable_unref(d->give_up);
         sd_event_unref(d->event);
 }
 
 int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_start) {
-        _cleanup_free_ char *state = NULL;
         struct conf_error err;
         int r;
 
@@ -279,12 +279,12 @@ int daemon_setup(struct daemon *d, const struct coach_options *o, usec_t clock_s
                 log_error("%s", err.text); /* under the journal, at its priority */
                 return -EBADMSG;
         }
-        r = history_dir(d->bus_kind == BUS_SYSTEM, &state);
+        r = history_dir(d->bus_kind == BUS_SYSTEM, &d->state_dir);
         if (r < 0) {
                 log_error_errno(r, "Failed to find a place for the history: set $XDG_STATE_HOME or $HOME.");
                 return -EACCES;
         }
-        r = history_open(state, &d->history);
+        r = history_open(d->state_dir, &d->history);
         if (r < 0) /* said */
                 return -EACCES;
         r = scheduler_new(d->event, d->coach, d->history, clock_start, on_schedule, d, &d->scheduler);

@@ -35,6 +35,7 @@ struct daemon {
                 usec_t position, at;
                 bool running;
         } mpris;
+        char *state_dir; /* the history's directory, where the web token is kept too */
         char *place_dir; /* where the routine's place is kept (place.h); NULL: nowhere */
         struct {         /* what place.json holds now */
                 bool kept, paused;
