@@ -2,7 +2,7 @@
 # The man pages: each renders with man(1) without a warning, and says what the programs
 # do: every option of tiptoed --help and every command of tiptoectl --help has its entry.
 . "$top_srcdir/tests/tap.sh"
-pages="tiptoed.8 tiptoectl.1 tiptoed.conf.5 tiptoed-routine.5"
+pages="tiptoed.8 tiptoectl.1 tiptoed-web.8 tiptoed.conf.5 tiptoed-routine.5"
 
 renders() {
         out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$top_srcdir/man/$1" 2>&1 >/dev/null)
@@ -24,4 +24,5 @@ covers() {
 }
 check "tiptoed.8 has every option of tiptoed --help" covers tiptoed.8 tiptoed '\-\-[a-z-]*'
 check "tiptoectl.1 has every command of tiptoectl --help" covers tiptoectl.1 tiptoectl '^  [a-z-]*'
+check "tiptoed-web.8 has every option of tiptoed-web --help" covers tiptoed-web.8 tiptoed-web '\-\-[a-z-]*'
 finish

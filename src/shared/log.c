@@ -32,7 +32,7 @@ int log_full_errno(int level, int error, const char *format, ...) {
                 if (to_journal) /* the journal keeps the priority and adds the name itself */
                         fprintf(stderr, "<%d>", level);
                 else
-                        fputs("tiptoed: ", stderr);
+                        fprintf(stderr, "%s: ", program_invocation_short_name); /* tiptoed, tiptoed-web */
                 vfprintf(stderr, format, ap);
                 fputc('\n', stderr);
                 va_end(ap);

@@ -108,6 +108,13 @@ static inline usec_t now_boottime(void) {
         return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
 }
 
+/* CLOCK_REALTIME now: what a person's clock and a browser's Date.now() say. */
+static inline usec_t now_realtime(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
 /* The first sample at or after instant t, at the given rate. */
 static inline uint64_t samples_from_usec(usec_t t, unsigned rate) {
         return (t * rate + USEC_PER_SEC - 1) / USEC_PER_SEC;
