@@ -50,6 +50,8 @@ struct server {
         unsigned n_streams;
 };
 
+static void run(struct server *s);
+
 /* In an external event loop libmicrohttpd 0.9.75 wakes nothing when a connection is
  * resumed: MHD_run() must be called for it to go on. */
 static void resume(struct server *s, struct MHD_Connection *c) {
@@ -268,6 +270,13 @@ static enum MHD_Result respond_stream(struct request *q) {
 void server_event(struct server *s, const char *name, const char *json) {
         for (struct stream *t = s->streams; t; t = t->next)
                 stream_event(t, name, json);
+}
+
+int server_take(struct server *s, int fd, const struct sockaddr *addr, socklen_t size) {
+        if (MHD_add_connection(s->mhd, fd, addr, size) != MHD_YES)
+                return -EIO;
+        run(s);
+        return 0;
 }
 
 unsigned server_streams(const struct server *s) {

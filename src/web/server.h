@@ -5,6 +5,7 @@
  * Every response carries a strict Content-Security-Policy; guard.h says who may ask what. */
 #pragma once
 
+#include <sys/socket.h>
 #include <systemd/sd-event.h>
 
 #include "link.h"
@@ -19,5 +20,8 @@ DEFINE_POINTER_CLEANUP(struct server, server_free)
 
 /* An event for every page listening: its name and JSON data. */
 void server_event(struct server *s, const char *name, const char *json);
+/* Serves a connection accepted elsewhere, from the peer addr says (tests/fuzz/fuzz-web:
+ * one end of a socket pair, as from loopback or the LAN). 0, or -EIO. */
+int server_take(struct server *s, int fd, const struct sockaddr *addr, socklen_t size);
 /* How many pages are listening. */
 unsigned server_streams(const struct server *s);

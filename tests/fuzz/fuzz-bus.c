@@ -43,6 +43,8 @@ static const struct call {
         { BUS_PATH, BUS_INTERFACE, "CancelSkip", "" },
         { BUS_PATH, BUS_INTERFACE, "GetSchedule", "u" },
         { BUS_PATH, BUS_INTERFACE, "GetHistory", "" },
+        { BUS_PATH, BUS_INTERFACE, "GetWebToken", "" },
+        { BUS_PATH, BUS_INTERFACE, "NewWebToken", "" },
         { BUS_PATH, "org.freedesktop.DBus.Properties", "Get", "ss" },
         { BUS_PATH, "org.freedesktop.DBus.Properties", "GetAll", "s" },
         { BUS_PATH, "org.freedesktop.DBus.Properties", "Set", "ssv" },
