@@ -10,7 +10,7 @@ chmod 755 "$tmp"
 BUSCTL="busctl --system"
 . "$top_srcdir/tests/bus.sh"
 bus_pid=
-trap 'bus_stop; [ -n "$bus_pid" ] && kill "$bus_pid"; rm -rf "$tmp"' EXIT
+trap 'web_stop 2>/dev/null; bus_stop; [ -n "$bus_pid" ] && kill "$bus_pid"; rm -rf "$tmp"' EXIT
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
         skip "the system bus policy" "needs root and setpriv to act as another user"
@@ -109,6 +109,32 @@ check "someone outside group tiptoed is refused Start" \
 check "and nothing started" prop_is State 's "idle"'
 check "nobody else may take the daemon's name" \
         expect_exit 69 "Failed to take the name org.tiptoed.Coach1\|Another tiptoed" as_nobody "$tiptoed" --system -c "$tmp/settings.conf" -o null
+
+# tiptoed-web can do what its user may, and no more: as nobody in no group it shows the
+# state but its buttons are refused, and it is not given the pairing token; as a member
+# of the group its buttons work.
+. "$top_srcdir/tests/web.sh"
+# Run in the background as web_start does: exec, so that the pid it keeps is tiptoed-web's.
+exec_as_nobody() { exec setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
+exec_as_member() { exec setpriv --reuid=nobody --regid=nogroup --groups="$member_group" -- "$@"; }
+web_as=exec_as_nobody
+web_start --system --listen 127.0.0.1:0
+here="http://127.0.0.1:$port"
+check "tiptoed-web as nobody: the state" eventually 10 answers 200 '"State":"idle"' GET "$here/api/state"
+check "  but Start: 403 AccessDenied" answers 403 'org.freedesktop.DBus.Error.AccessDenied' POST "$here/api/start"
+check "  and nothing started" prop_is State 's "idle"'
+check "  nor given the pairing token" eventually 10 grep -q 'did not give the web token' "$tmp/web.log"
+check "  as tiptoectl web-token as nobody is refused" expect_exit 1 "AccessDenied" as_nobody "$ctl" --system web-token
+web_stop
+web_as=exec_as_member
+web_start --system --listen 127.0.0.1:0
+here="http://127.0.0.1:$port"
+check "tiptoed-web as a member of the group: Start" eventually 10 answers 200 '{}' POST "$here/api/start"
+check "  it plays" eventually 5 prop_is State 's "running"'
+check "  and Stop" answers 200 '{}' POST "$here/api/stop"
+check "  stopped" eventually 5 prop_is State 's "idle"'
+web_stop
+
 bus_stop
 check "SIGTERM: exit 0" test "$rc" -eq 0
 finish

@@ -3,10 +3,11 @@
 
 web="$top_builddir/src/tiptoed-web"
 web_pid= port=
+web_as= # a command to run it through, such as a function that runs it as another user
 
 web_start() {
         : >"$tmp/web.log"
-        "$web" -v "$@" 2>>"$tmp/web.log" &
+        $web_as "$web" -v "$@" 2>>"$tmp/web.log" &
         web_pid=$!
         for _ in $(seq 100); do
                 port=$(sed -n 's|.*Listening on http://.*:\([0-9]*\)/$|\1|p' "$tmp/web.log" | head -n 1)
