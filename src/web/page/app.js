@@ -150,7 +150,7 @@ function calendar(days) {
   const box = $('calendar');
   box.replaceChildren();
   const today = new Date();
-  for (let back = 2; back >= 0; back--) {
+  for (let back = 0; back <= 2; back++) { // this month first: it is what a phone shows
     const first = new Date(today.getFullYear(), today.getMonth() - back, 1);
     const month = document.createElement('div');
     month.className = 'month';
