@@ -6,14 +6,7 @@
 # the calendar of a fabricated history; from a LAN address (a network namespace of the
 # test's own, as in test-web.sh) the pairing form, a wrong token, the right one. A
 # screenshot of each view goes to tests/web/shots/.
-if [ -z "${TIPTOED_WEB_NETNS:-}" ]; then
-        if unshare -n true 2>/dev/null; then
-                TIPTOED_WEB_NETNS=1 exec unshare -n sh -c \
-                        'ip link set lo up && ip addr add 10.9.0.1/32 dev lo && exec sh "$0" "$@"' "$0" "$@"
-        fi
-        TIPTOED_WEB_NETNS=none
-        export TIPTOED_WEB_NETNS
-fi
+. "$top_srcdir/tests/lan.sh"
 [ -n "${TIPTOED_PRIVATE_BUS:-}" ] || TIPTOED_PRIVATE_BUS=1 exec dbus-run-session -- sh "$0" "$@" 2>/dev/null
 tmp=$(mktemp -d)
 . "$top_srcdir/tests/tap.sh"

@@ -5,15 +5,7 @@
 # a LAN address (10.9.0.1, on the loopback device of a network namespace of the test's own)
 # only with the token `tiptoectl web-token` shows; another site's requests and a
 # rebinding name refused; bad requests answered with their error, the server still up.
-if [ -z "${TIPTOED_WEB_NETNS:-}" ]; then
-        # A network namespace of its own, where 10.9.0.1 is an address that is not loopback.
-        if unshare -n true 2>/dev/null; then
-                TIPTOED_WEB_NETNS=1 exec unshare -n sh -c \
-                        'ip link set lo up && ip addr add 10.9.0.1/32 dev lo && exec sh "$0" "$@"' "$0" "$@"
-        fi
-        TIPTOED_WEB_NETNS=none
-        export TIPTOED_WEB_NETNS
-fi
+. "$top_srcdir/tests/lan.sh"
 [ -n "${TIPTOED_PRIVATE_BUS:-}" ] || TIPTOED_PRIVATE_BUS=1 exec dbus-run-session -- sh "$0" "$@" 2>/dev/null
 . "$top_srcdir/tests/tap.sh"
 tmp=$(mktemp -d)
