@@ -134,6 +134,25 @@ else
         skip "the LAN checks" "no network namespace here (unshare -n needs root)"
 fi
 
+# Snooze, as the page's button does it: the run the schedule has just started, on a
+# pretended clock 2 s before its time (and a history of its own: this one's runs are later).
+bus_stop
+export TZ=UTC STATE_DIRECTORY="$tmp/scheduled-state"
+printf 'routine = "short";\nroutine_dir = "%s/routines";\nschedule = ( { time = "07:00"; } );\n' "$tmp" \
+        >"$tmp/scheduled.conf"
+bus_start -c "$tmp/scheduled.conf" -o null --clock-start "$(date -u -d '2026-03-15 06:59:58' +%s)"
+check "the 07:00 run starts" eventually 10 prop_is State 's "running"'
+check "Snooze 10 from HTTP" answers 200 '{}' POST "$here/api/snooze?minutes=10"
+check "  the routine stops" eventually 5 prop_is State 's "idle"'
+snoozed() { # NextRun ten minutes on (07:10 and the seconds the test took), the page's first run
+        next=$(prop NextRun | cut -d' ' -f2)
+        [ "$next" -ge "$(date -u -d '2026-03-15 07:10' +%s)000000" ] &&
+                [ "$next" -le "$(date -u -d '2026-03-15 07:12:00' +%s)000000" ] || { echo "NextRun $next"; return 1; }
+        http GET "$here/api/schedule" | grep -q "{\"runs\":\[{\"at\":$next," ||
+                { echo "the page's schedule does not begin at $next:"; cat "$tmp/body"; return 1; }
+}
+check "  and comes again in ten minutes: NextRun, and first in the page's schedule" snoozed
+
 # The daemon gone and back: the page is told, and a button says why it cannot.
 bus_stop
 check "the daemon gone: the state says so" eventually 10 state_has '"Daemon":false'
