@@ -23,7 +23,7 @@ box_mirror=${TIPTOED_BOX_MIRROR:-http://deb.debian.org/debian}
 # package depends on (from Debian, installed as apt would), and what the checks use; and
 # PipeWire with WirePlumber and pipewire-alsa, which a desktop user's session runs.
 box_packages="systemd-sysv linux-image-amd64 dbus dbus-user-session libpam-systemd udev kmod alsa-utils
-              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5 libevdev2 libmicrohttpd12 curl
+              procps jq libportaudio2 libespeak-ng1 espeak-ng-data libconfig9 libasound2 libsoxr0 libjson-c5 libevdev2 libmicrohttpd12 curl iproute2
               pipewire pipewire-bin wireplumber pipewire-alsa"
 
 box_say() { printf '# box: %s\n' "$*"; }
