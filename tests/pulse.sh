@@ -178,11 +178,14 @@ record_start() {
         parecord --device=speaker.monitor --file-format=wav --rate="$SINK_RATE" --channels=1 \
                 --latency-msec=$RECORD_LATENCY_MS "$1" </dev/null >>"$PULSE_TMP/parecord.log" 2>&1 &
         RECORD_PID=$!
-        # Recording has begun when silence from the monitor reaches the file.
-        for _ in $(seq 100); do
+        # Recording has begun when silence from the monitor reaches the file: a limit, not
+        # a measure, long enough for a machine busy with other tests.
+        for _ in $(seq 400); do
                 [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt 4410 ] && return 0
                 sleep 0.05
         done
+        echo "parecord had not begun $1 after 20 s; it said:"
+        cat "$PULSE_TMP/parecord.log"
         return 1
 }
 
