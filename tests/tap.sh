@@ -2,6 +2,8 @@
 # Each check runs a command and passes when it exits 0.
 tap_n=0
 tap_failed=0
+# Where a check's notes wait for its result line (its output is shown only if it fails).
+tap_notes=${TMPDIR:-/tmp}/tiptoed-tap-notes.$$
 
 check() {
         desc=$1
@@ -14,12 +16,21 @@ check() {
                 printf '%s\n' "$out" | sed 's/^/# /'
                 tap_failed=$((tap_failed + 1))
         fi
+        if [ -f "$tap_notes" ]; then
+                sed 's/^/# /' "$tap_notes"
+                rm -f "$tap_notes"
+        fi
 }
 
 # skip "description" "why": for a check this machine cannot make (TAP counts it apart).
 skip() {
         tap_n=$((tap_n + 1))
         echo "ok $tap_n - $1 # SKIP $2"
+}
+
+# note TEXT: said under the check's result in the test's log, pass or fail.
+note() {
+        printf '%s\n' "$*" >>"$tap_notes"
 }
 
 finish() {

@@ -33,10 +33,27 @@ check "a device that is not there: exit 69, naming the ones that are" \
         expect_exit 69 "No output device matches \"nosuch\"; PortAudio sees $devices" \
         "$tiptoed" --once --output portaudio:nosuch "$routine"
 
+# played WAV ARGS...: tiptoed -v --once ARGS, recorded into WAV, what it said in $tmp/err.
+# A take in which the daemon says its device's clock jumped (a gap it made up, sound thrown
+# away, a revision) was disturbed by a machine busy with other tests, and the listener
+# heard that: it is played again, three takes at most, each retake noted in the test's
+# log. The last take is checked whatever it holds.
+played() {
+        wav=$1
+        shift
+        for take in 1 2 3; do
+                record_start "$wav" || return 1
+                "$tiptoed" -v --once "$@" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+                record_stop
+                jumps=$(grep -E ': a gap of |thrown away at | than it said at ' "$tmp/err") || return 0
+                [ $take -lt 3 ] && note "take $take played again, the daemon said: $jumps"
+        done
+        echo "the daemon said, in each of three takes, that its device's clock jumped:"
+        echo "$jumps"
+}
+
 play_heard() {
-        record_start "$tmp/heard.wav" || return 1
-        "$tiptoed" --once "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
-        record_stop
+        played "$tmp/heard.wav" "$routine" || return 1
         "$heard" --tolerance-ms "$GAP_MS" "$tmp/heard.wav" "$routine" "$voice"
 }
 check "every cue is heard in order, each gap within $GAP_MS ms of the plan" play_heard
@@ -46,9 +63,7 @@ check "every cue is heard in order, each gap within $GAP_MS ms of the plan" play
 # just as exact.
 long_latency() {
         printf 'audio = { latency = 200; };\n' >"$tmp/latency.conf"
-        record_start "$tmp/latency.wav" || return 1
-        "$tiptoed" -v --once --config "$tmp/latency.conf" "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
-        record_stop
+        played "$tmp/latency.wav" --config "$tmp/latency.conf" "$routine" || return 1
         grep -q 'latency 1[5-9][0-9]\.[0-9] ms\|latency 2[0-4][0-9]\.[0-9] ms' "$tmp/err" || { cat "$tmp/err"; return 1; }
         "$heard" --tolerance-ms "$GAP_MS" "$tmp/latency.wav" "$routine" "$voice"
 }
@@ -87,7 +102,7 @@ ran_dry() {
         for take in 1 2 3; do
                 ran_dry_once || return 1
                 [ "$(grep -c ': a gap of ' "$tmp/err")" -gt 1 ] || break
-                echo "take $take, played again: $(grep -o 'a gap of [0-9.]* ms at [0-9.]* s' "$tmp/err" | tr '\n' ' ')"
+                note "take $take, played again: $(grep -o 'a gap of [0-9.]* ms at [0-9.]* s' "$tmp/err" | tr '\n' ' ')"
         done
         # A gap the daemon said it had besides ours (the largest), in the last take: the cue
         # after it is that much late and the next one, past the silence that makes it up,
@@ -95,7 +110,7 @@ ran_dry() {
         # a gap is allowed for, plus 2 ms; ours is still held to the 20 ms.
         other=$(grep -o ': a gap of [0-9.]* ms' "$tmp/err" | awk '{ print $5 }' | sort -n | sed '$d' | tail -n 1)
         allow=$(awk -v d="$dry_ms" -v o="${other:-0}" 'BEGIN { print (o + 2 > d ? o + 2 : d) }')
-        [ -z "$other" ] || echo "another gap the daemon made up, of $other ms: each gap within $allow ms"
+        [ -z "$other" ] || note "another gap the daemon made up, of $other ms: each gap within $allow ms"
         "$heard" --tolerance-ms "$allow" "$tmp/dry.wav" "$routine" "$voice" && return
         echo "what the daemon said of its device:"
         grep -E 'gap|thrown|dry|later|sooner|revis' "$tmp/err"
@@ -168,10 +183,7 @@ pause_drops() {
 check "audio.latency 1000: a pause is heard at once, cut where the listener was" pause_drops
 
 german() {
-        record_start "$tmp/de.wav" || return 1
-        "$tiptoed" --once --language de "$top_srcdir/tests/data/short.de.conf" </dev/null 2>"$tmp/err" ||
-                { cat "$tmp/err"; return 1; }
-        record_stop
+        played "$tmp/de.wav" --language de "$top_srcdir/tests/data/short.de.conf" || return 1
         "$heard" --tolerance-ms "$GAP_MS" "$tmp/de.wav" "$top_srcdir/tests/data/short.de.conf" "$top_srcdir/voices/de.conf"
 }
 check "--language de: the German routine is heard, every cue on time" german
@@ -181,9 +193,7 @@ check "--language de: the German routine is heard, every cue on time" german
 # $GAP_MS ms, and every cue still on time.
 earcons() {
         printf 'voice = { earcons = true; };\n' >"$tmp/earcons.conf"
-        record_start "$tmp/earcons.wav" || return 1
-        "$tiptoed" --once --config "$tmp/earcons.conf" "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
-        record_stop
+        played "$tmp/earcons.wav" --config "$tmp/earcons.conf" "$routine" || return 1
         "$heard" --earcons --tolerance-ms "$GAP_MS" "$tmp/earcons.wav" "$routine" "$voice" >"$tmp/out" ||
                 { cat "$tmp/out"; return 1; }
         grep '^# 14 of 14 earcons heard' "$tmp/out" || { cat "$tmp/out"; return 1; }
@@ -201,9 +211,7 @@ desktop_heard() {
                 printf 'audio = { rate = %s; };\n' "$rate" >"$tmp/rate.conf"
                 set -- --config "$tmp/rate.conf"
         fi
-        record_start "$tmp/48k.wav" || return 1
-        "$tiptoed" "$@" --once "$routine" </dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
-        record_stop
+        played "$tmp/48k.wav" "$@" "$routine" || return 1
         grep -q "at $rate Hz" "$tmp/err" || { echo "not opened at $rate Hz:"; cat "$tmp/err"; return 1; }
         "$heard" --onsets --tolerance-ms "$GAP_MS" "$tmp/48k.wav" "$routine" "$voice"
 }
