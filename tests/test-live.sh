@@ -48,8 +48,7 @@ played() {
                 jumps=$(grep -E ': a gap of |thrown away at | than it said at ' "$tmp/err") || return 0
                 [ $take -lt 3 ] && note "take $take played again, the daemon said: $jumps"
         done
-        echo "the daemon said, in each of three takes, that its device's clock jumped:"
-        echo "$jumps"
+        note "the daemon said, in each of three takes, that its device's clock jumped; the last: $jumps"
 }
 
 play_heard() {
