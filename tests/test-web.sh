@@ -85,14 +85,21 @@ check "a path not there: 404" answers 404 'Not here' GET "$here/etc/passwd"
 check "  nor above it" answers 404 'Not here' GET "$here/../../etc/passwd" --path-as-is
 # Bytes that are no HTTP at all, a header too long for a connection's memory, one cut off,
 # a NUL in the path: an error or a closed connection, never a crash.
+# raw_says WHAT PATTERN: the first line of the answer to raw WHAT matches PATTERN.
+raw_says() {
+        got=$(raw "$1")
+        printf '%s\n' "$got" | grep -q "$2" && return
+        echo "to ${1%%\\r*}: \"$got\", expected $2"
+        return 1
+}
 garbage() {
         raw 'NONSENSE\r\n\r\n' >/dev/null # closed, as it is no HTTP
-        raw "GET / HTTP/1.1\r\nHost: localhost\r\nX: $(head -c 70000 /dev/zero | tr '\0' a)\r\n\r\n" |
-                grep -q '^HTTP/1.1 431' || return 1
+        raw_says "GET / HTTP/1.1\r\nHost: localhost\r\nX: $(head -c 70000 /dev/zero | tr '\0' a)\r\n\r\n" \
+                '^HTTP/1.1 431' || return 1
         raw 'GET / HTTP/1.1\r\nHo' 1 >/dev/null # waited for, until the connection's timeout
-        raw 'GET /%00 HTTP/1.1\r\nHost: localhost\r\n\r\n' | grep -q '^HTTP/1.1 [24]' || return 1
-        raw 'GET / HTTP/1.1\r\n\r\n' | grep -q '^HTTP/1.1 400' || return 1 # no Host
-        kill -0 "$web_pid"
+        raw_says 'GET /%00 HTTP/1.1\r\nHost: localhost\r\n\r\n' '^HTTP/1.1 [24]' || return 1
+        raw_says 'GET / HTTP/1.1\r\n\r\n' '^HTTP/1.1 400' || return 1 # no Host
+        kill -0 "$web_pid" || { echo "tiptoed-web is gone"; return 1; }
 }
 check "garbage, a huge header, a cut one, a NUL, no Host: errors, the server lives" garbage
 check "  and answers after" answers 200 '"Daemon":true' GET "$here/api/state"
