@@ -25,15 +25,12 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8474"
 
-struct web {
-        struct server *server;
-};
-
+/* userdata: main()'s server, NULL until it is made. */
 static void on_event(const char *name, const char *json, void *userdata) {
-        struct web *w = userdata;
+        struct server **server = userdata;
 
-        if (w->server)
-                server_event(w->server, name, json);
+        if (*server)
+                server_event(*server, name, json);
 }
 
 /* ADDRESS:PORT, the address numeric ([::] for IPv6); 0 for a free port. */
@@ -112,7 +109,6 @@ int main(int argc, char *argv[]) {
         _cleanup_(link_freep) struct link *link = NULL;
         _cleanup_(server_freep) struct server *server = NULL;
         const char *listen_spec = DEFAULT_LISTEN;
-        struct web w = {};
         sigset_t mask;
         bool system = false;
         int c, fd = -1, r;
@@ -183,7 +179,7 @@ int main(int argc, char *argv[]) {
                 return EX_OSERR;
         }
 
-        r = link_new(e, system, on_event, &w, &link);
+        r = link_new(e, system, on_event, &server, &link);
         if (r < 0) {
                 close(fd);
                 return EX_UNAVAILABLE;
@@ -191,10 +187,8 @@ int main(int argc, char *argv[]) {
         r = server_new(e, fd, link, &server);
         if (r < 0)
                 return EX_OSERR;
-        w.server = server;
         sd_notify(false, "READY=1");
         r = sd_event_loop(e);
         sd_notify(false, "STOPPING=1");
-        w.server = NULL;
         return r < 0 ? EX_SOFTWARE : 0;
 }
