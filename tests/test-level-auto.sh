@@ -55,6 +55,29 @@ start_at "2026-03-29 20:00"
 check "six days done and today's: still easy today" expect_exit 0 '^easy (auto)$' "$ctl" level
 bus_stop
 
+# At midnight the level changes with nothing else happening: whoever watches (a page, a
+# panel) is told, by PropertiesChanged, without asking. The monitor listens before the
+# daemon starts, 10 s before midnight by its clock, so no signal can come before it.
+$BUSCTL monitor --json=short >"$tmp/monitor.json" 2>/dev/null &
+monitor_pid=$!
+trap 'kill $monitor_pid 2>/dev/null; bus_stop; rm -rf "$tmp"' EXIT
+monitor_listens() {
+        $BUSCTL call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.Peer Ping >/dev/null &&
+                grep -q '"member":"Ping"' "$tmp/monitor.json"
+}
+eventually 10 monitor_listens || echo "Bail out! busctl monitor never listened"
+told_at_midnight() {
+        jq -e -s '[.[] | select(.member == "PropertiesChanged" and .path == "/org/tiptoed/Coach1")
+                   | .payload.data[1].Level.data | select(. == "normal")] | length > 0' "$tmp/monitor.json" \
+                >/dev/null && return
+        echo "no PropertiesChanged with Level \"normal\" (Level now: $(prop Level))"
+        return 1
+}
+start_at "2026-03-29 23:59:50"
+check "at midnight, unasked: PropertiesChanged says Level normal" eventually 60 told_at_midnight
+bus_stop
+kill $monitor_pid
+
 start_at "2026-03-30 06:30"
 check "the next morning: normal, automatically" prop_is Level 's "normal"'
 check "LevelAutomatic says so" prop_is LevelAutomatic 'b true'

@@ -16,8 +16,9 @@ struct scheduler {
         struct history *history;
         int64_t offset; /* pretended minus real wall clock, for tests */
         sd_event_source *timer, *time_change;
-        usec_t last;      /* the last scheduled run dealt with */
-        usec_t announced; /* the run last announced */
+        sd_event_source *midnight; /* Level (auto) and Streak may change there */
+        usec_t last;               /* the last scheduled run dealt with */
+        usec_t announced;          /* the run last announced */
         bool skip_next;
         struct {
                 usec_t at, scheduled; /* at 0: none */
@@ -101,6 +102,31 @@ static void announce(struct scheduler *s, usec_t now) {
                 log_info("Not announcing the run at hand: %s", r == -ENOMEM ? "out of memory" : err.text);
 }
 
+/* The next local midnight by the scheduler's clock: there Level (level = "auto") and Streak
+ * may change with nothing else to tell of it, and whoever watches is told of them. */
+static void arm_midnight(struct scheduler *s) {
+        time_t now = (time_t) (scheduler_now(s) / USEC_PER_SEC), next;
+        struct tm tm;
+
+        if (!localtime_r(&now, &tm))
+                return;
+        next = mktime(
+                &(struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday + 1, .tm_isdst = -1 });
+        if (next == (time_t) -1)
+                return;
+        sd_event_source_set_time(s->midnight, (usec_t) ((int64_t) next * (int64_t) USEC_PER_SEC - s->offset));
+        sd_event_source_set_enabled(s->midnight, SD_EVENT_ONESHOT);
+}
+
+static int on_midnight(sd_event_source *source, uint64_t usec, void *userdata) {
+        struct scheduler *s = userdata;
+
+        arm_midnight(s);
+        if (s->changed)
+                s->changed(s, s->userdata);
+        return 0;
+}
+
 void scheduler_evaluate(struct scheduler *s) {
         const struct schedule *sc = coach_schedule(s->coach);
         usec_t now = scheduler_now(s);
@@ -131,6 +157,7 @@ void scheduler_evaluate(struct scheduler *s) {
         }
         announce(s, now);
         arm(s);
+        arm_midnight(s);
 }
 
 static int on_timer(sd_event_source *source, uint64_t usec, void *userdata) {
@@ -278,6 +305,11 @@ int scheduler_new(sd_event *e, struct coach *c, struct history *h, usec_t clock_
         r = sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
         if (r < 0)
                 return log_error_errno(r, "Failed to add the schedule's timer: %m");
+        r = sd_event_add_time(e, &s->midnight, CLOCK_REALTIME, 0, 1, on_midnight, s);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->midnight, SD_EVENT_OFF);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the midnight timer: %m");
         r = add_clock_watch(s);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the wall clock: %m");
@@ -292,6 +324,7 @@ void scheduler_free(struct scheduler *s) {
         coach_set_progress(s->coach, NULL, NULL);
         sd_event_source_disable_unref(s->timer);
         sd_event_source_disable_unref(s->time_change);
+        sd_event_source_disable_unref(s->midnight);
         sd_event_unref(s->event);
         free(s->snoozed.routine);
         free(s);
