@@ -44,7 +44,7 @@ struct request {
 struct server {
         struct MHD_Daemon *mhd;
         sd_event_source *io, *timer, *heartbeat;
-        sd_event_source *kick; /* MHD_run() on the loop's next pass: there is more to do */
+        sd_event_source *kick; /* MHD_run() soon: a connection was resumed */
         struct link *link;
         struct stream *streams;
         unsigned n_streams;
@@ -428,19 +428,17 @@ static void on_mhd_log(void *userdata, const char *format, va_list ap) {
                 log_debug("libmicrohttpd: %.*s", (int) strcspn(text, "\n"), text);
 }
 
-/* MHD_run(), then again on the loop's next pass if it has more to do at once (a
- * connection written to and ready again: a timeout of 0), else at its next timeout, if
- * any. Not by the timer for 0: its wake-ups are coalesced to 250 ms, and a request can
- * take dozens of passes. */
+/* MHD_run() until it has nothing more to do at once (a connection resumed, written to and
+ * ready again), then the timer for its next timeout, if any. */
 static void run(struct server *s) {
-        MHD_UNSIGNED_LONG_LONG ms;
-        bool timeout;
+        MHD_UNSIGNED_LONG_LONG ms = 0;
+        bool timeout = false;
 
-        MHD_run(s->mhd);
-        timeout = MHD_get_timeout(s->mhd, &ms) == MHD_YES;
-        if (timeout && ms == 0) {
-                sd_event_source_set_enabled(s->kick, SD_EVENT_ONESHOT);
-                return;
+        for (unsigned i = 0; i < 16 && ms == 0; i++) {
+                MHD_run(s->mhd);
+                timeout = MHD_get_timeout(s->mhd, &ms) == MHD_YES;
+                if (!timeout)
+                        break;
         }
         if (timeout) {
                 sd_event_source_set_time_relative(s->timer, ms * USEC_PER_MSEC);
