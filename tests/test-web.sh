@@ -83,8 +83,6 @@ check "a body larger than any the page sends: 413" answers 413 'too-large' POST 
         --data-binary "@$top_srcdir/src/web/page/app.js"
 check "a path not there: 404" answers 404 'Not here' GET "$here/etc/passwd"
 check "  nor above it" answers 404 'Not here' GET "$here/../../etc/passwd" --path-as-is
-# Bytes that are no HTTP at all, a header too long for a connection's memory, one cut off,
-# a NUL in the path: an error or a closed connection, never a crash.
 # raw_says WHAT PATTERN: the first line of the answer to raw WHAT matches PATTERN.
 raw_says() {
         got=$(raw "$1")
@@ -92,6 +90,8 @@ raw_says() {
         echo "to ${1%%\\r*}: \"$got\", expected $2"
         return 1
 }
+# Bytes that are no HTTP at all, a header too long for a connection's memory, one cut off,
+# a NUL in the path: an error or a closed connection, never a crash.
 garbage() {
         raw 'NONSENSE\r\n\r\n' >/dev/null # closed, as it is no HTTP
         raw_says "GET / HTTP/1.1\r\nHost: localhost\r\nX: $(head -c 70000 /dev/zero | tr '\0' a)\r\n\r\n" \
